@@ -1,0 +1,52 @@
+# contribbudget — the two commands: `make run` and `make test`.
+# Everything installs into .venv from pyproject.toml; nothing global but Python 3.11+ and
+# the Debian libraries WeasyPrint needs (see README).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup messages migrate demo serve lint bench worker clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP) messages
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v0 || $(PY) -m contribbudget.compile_po locale
+
+migrate: setup
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make run: set everything up (venv, install, messages, migrate, demo data) and serve.
+run: demo serve
+
+## make test: set up and run the whole suite. With DATABASE_URL/REDIS_URL set (.ci/run),
+## the PostgreSQL, Celery-worker and Chromium tests run too; without, they skip.
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+worker: setup
+	$(VENV)/bin/celery -A contribbudget worker -Q default,pdf -l info
+
+bench: setup
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

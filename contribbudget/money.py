@@ -1,0 +1,80 @@
+"""Money and hours helpers: one field type, one formatter. Never a float.
+
+Amounts are ``Decimal`` with two decimals (cents); hours are ``Decimal`` in quarter hours.
+"""
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.utils import translation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+QUARTER = Decimal("0.25")
+
+
+class MoneyField(models.DecimalField):
+    """An amount in euros, exact to the cent (13 digits: up to 99 999 999 999,99 €)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 13)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+
+class HoursField(models.DecimalField):
+    """Hours in quarter hours (the check that they are multiples of 0.25 lives on the model)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+
+def to_cents(value: Decimal) -> Decimal:
+    """Round half-up to the cent: the one rounding rule for amounts shown or stored."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _group(digits: str, sep: str) -> str:
+    parts = []
+    while len(digits) > 3:
+        parts.insert(0, digits[-3:])
+        digits = digits[:-3]
+    parts.insert(0, digits)
+    return sep.join(parts)
+
+
+def format_decimal(value, places: int = 2, language: str | None = None) -> str:
+    """``1234.5`` → ``"1 234,50"`` in French, ``"1,234.50"`` in English."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    language = (language or translation.get_language() or "fr")[:2]
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):.{places}f}"
+    whole, _, frac = text.partition(".")
+    if language == "en":
+        body = _group(whole, ",") + ("." + frac if frac else "")
+    else:
+        body = _group(whole, "\u00a0") + ("," + frac if frac else "")
+    return sign + body
+
+
+def format_money(value, language: str | None = None) -> str:
+    """``Decimal("1234.56")`` → ``"1 234,56 €"`` (French) or ``"€1,234.56"`` (English)."""
+    if value is None or value == "":
+        return ""
+    language = (language or translation.get_language() or "fr")[:2]
+    body = format_decimal(value, 2, language)
+    if language == "en":
+        return body.replace("-", "-€", 1) if body.startswith("-") else "€" + body
+    return body + "\u00a0€"
+
+
+def format_hours(value, language: str | None = None) -> str:
+    """Hours without useless zeros: ``7.50`` → ``"7,5 h"``, ``8.00`` → ``"8 h"``."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    places = 0 if value == value.to_integral_value() else (1 if (value * 10) % 1 == 0 else 2)
+    return format_decimal(value, places, language) + "\u00a0h"

@@ -1,0 +1,42 @@
+"""Template filters for money, hours and bars, in the active language."""
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from contribbudget.money import format_decimal, format_hours, format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    """``{{ amount|money }}`` → ``1 234,56 €``."""
+    return format_money(value)
+
+
+@register.filter
+def hours(value):
+    """``{{ 7.5|hours }}`` → ``7,5 h``."""
+    return format_hours(value)
+
+
+@register.filter
+def number(value, places=2):
+    return format_decimal(value, int(places))
+
+
+@register.filter
+def percent(part, whole):
+    """Share of ``part`` in ``whole`` as an integer 0–100 (for bars and labels)."""
+    try:
+        part, whole = Decimal(part or 0), Decimal(whole or 0)
+    except (InvalidOperation, TypeError):
+        return 0
+    if whole <= 0:
+        return 0
+    return max(0, min(100, int(part * 100 / whole)))
+
+
+@register.filter
+def minus(value, other):
+    return Decimal(value or 0) - Decimal(other or 0)

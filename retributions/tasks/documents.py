@@ -1,0 +1,2 @@
+"""Tasks for documents (filled by the documents feature)."""
+__all__: list[str] = []

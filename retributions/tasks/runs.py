@@ -1,0 +1,2 @@
+"""Tasks for retribution runs (filled by the runs feature)."""
+__all__: list[str] = []

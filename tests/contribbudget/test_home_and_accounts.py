@@ -1,0 +1,143 @@
+"""Home pages per role, login, invitations, and the French error pages."""
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError
+from django.urls import reverse
+
+from contribbudget.models import Invitation, Member
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_in_french(client):
+    response = client.get(reverse("account_login"))
+    assert response.status_code == 200
+    assert 'lang="fr"' in response.content.decode()
+    assert "Connexion" in response.content.decode()
+    assert "Mot de passe oublié" in response.content.decode()
+
+
+def test_bad_login_explains_in_french_and_keeps_the_email(client, world):
+    response = client.post(reverse("account_login"),
+                           {"login": world.contributor.user.email, "password": "faux"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "incorrect" in body  # allauth's French message
+    assert f'value="{world.contributor.user.email}"' in body
+
+
+def test_anonymous_home_redirects_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_contributor_home_shows_own_hours_this_month_and_no_network_totals(world, client_for):
+    factories.contribution(world.contributor, world.envelope, hours=Decimal("3.5"))
+    body = client_for(world.contributor).get("/").content.decode()
+    assert "Mon temps" in body and "3,5\u00a0h" in body
+    assert "Le réseau en chiffres" not in body
+    assert "Les projets que je pilote" not in body
+
+
+def test_pilot_home_lists_piloted_projects_with_budget(world, client_for):
+    body = client_for(world.pilot).get("/").content.decode()
+    assert "Les projets que je pilote" in body
+    assert "Légumerie" in body and "20\u00a0000,00\u00a0€" in body
+    assert "Festival" not in body
+
+
+def test_treasurer_home_shows_network_totals(world, client_for):
+    body = client_for(world.treasurer).get("/").content.decode()
+    assert "Le réseau en chiffres" in body
+    assert "28\u00a0000,00\u00a0€" in body  # 20 000 + 8 000 of fundings
+
+
+def test_home_page_query_count_does_not_grow_with_rows(world, client_for, django_assert_max_num_queries):
+    client = client_for(world.pilot)
+    factories.contribution(world.pilot, world.envelope)
+    client.get("/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get("/")
+    for i in range(60):
+        factories.contribution(world.pilot, world.envelope, hours=Decimal("0.25"))
+        p = factories.project(name=f"P{i}", slug=f"p-{i}")
+        factories.role(p, world.pilot, "pilot")
+    with CaptureQueriesContext(connection) as large:
+        client.get("/")
+    assert len(large) == len(small)
+
+
+def test_coordinator_invites_a_member_who_signs_up_through_the_link(
+        world, client_for, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.coordinator).post(reverse("invitation_create"), {
+            "email": "nouvelle@example.org", "first_name": "Nour", "last_name": "Haddad"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://\S+/invitations/\S+/", mail.outbox[0].body).group(0)
+    path = link.split("8000", 1)[1] if "8000" in link else link
+    response = client.get(path)
+    assert response.status_code == 302 and "/accounts/signup/" in response["Location"]
+    response = client.post(reverse("account_signup"), {
+        "email": "nouvelle@example.org", "password1": "une-phrase-de-passe-longue",
+        "password2": "une-phrase-de-passe-longue"})
+    assert response.status_code == 302
+    member = Member.objects.get(user__email="nouvelle@example.org")
+    assert member.first_name == "Nour"
+    assert Invitation.objects.get(email="nouvelle@example.org").accepted_at is not None
+
+
+def test_sign_up_is_closed_without_an_invitation(client):
+    response = client.get(reverse("account_signup"))
+    assert "fermée" in response.content.decode().lower() or "closed" not in response.content.decode().lower()
+    client.post(reverse("account_signup"), {"email": "x@example.org", "password1": "une-phrase-longue-1",
+                                            "password2": "une-phrase-longue-1"})
+    assert not Member.objects.filter(user__email="x@example.org").exists()
+
+
+def test_invitation_form_rejects_bad_input_in_french_and_keeps_it(world, client_for):
+    response = client_for(world.coordinator).post(reverse("invitation_create"), {
+        "email": "pas-un-courriel", "first_name": "Nour", "last_name": ""})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Saisissez une adresse de courriel valide" in body
+    assert "Ce champ est obligatoire" in body
+    assert 'value="Nour"' in body and 'value="pas-un-courriel"' in body
+    assert not Invitation.objects.exists()
+
+
+def test_invitation_refuses_an_existing_account(world, client_for):
+    response = client_for(world.coordinator).post(reverse("invitation_create"), {
+        "email": world.pilot.user.email, "first_name": "M", "last_name": "B"})
+    assert "déjà un compte" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["contributor", "pilot", "treasurer", "outsider"])
+def test_only_coordinators_invite(world, client_for, role):
+    assert client_for(getattr(world, role)).get(reverse("invitation_create")).status_code == 403
+
+
+def test_database_constraint_violation_is_a_clear_page_not_a_500(rf, world):
+    from contribbudget.middleware import IntegrityErrorMiddleware
+
+    request = rf.get("/")
+    request.user = world.pilot.user
+    response = IntegrityErrorMiddleware(lambda r: None).process_exception(request, IntegrityError("x"))
+    assert response.status_code == 409
+    assert "pas été enregistrée" in response.content.decode()
+
+
+def test_english_is_available(world, client_for):
+    client = client_for(world.contributor)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get("/").content.decode()
+    assert 'lang="en"' in body
+    assert "My time" in body
