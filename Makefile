@@ -45,6 +45,7 @@ lint: $(STAMP)
 worker: setup
 	$(VENV)/bin/celery -A contribbudget worker -Q default,pdf -l info
 
+## make bench: PostgreSQL and Redis required (defaults: local servers); writes bench/results/.
 bench: setup
 	$(PY) -m bench.run
 

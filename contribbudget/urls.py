@@ -1,5 +1,6 @@
+import os
+
 from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns  # noqa: F401 - language by cookie, not prefix
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
@@ -18,6 +19,12 @@ urlpatterns = [
     path("retributions/", include("retributions.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if os.environ.get("BENCH_BASELINE") == "1":
+    # The benchmark's baseline view (bench/views.py), never mounted otherwise.
+    from bench.views import bare
+
+    urlpatterns += [path("_bench/bare", bare, name="bench_bare")]
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

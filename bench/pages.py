@@ -1,0 +1,115 @@
+"""The pages the benchmark loads, with the people who load them (run inside Django).
+
+``python -m bench.pages specs``   → JSON: each page's path, method, body and session cookie.
+``python -m bench.pages queries`` → JSON: SQL queries each page runs (test client).
+The people are chosen in the data: the member with the most contributions, a pilot of the
+largest project, a treasurer — so the full-scale numbers are the worst case.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contribbudget.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
+
+from contribbudget.models import Member  # noqa: E402
+from contributions.models import Contribution  # noqa: E402
+from projects.models import Project, ProjectRole  # noqa: E402
+
+
+def people() -> dict:
+    busiest = (Contribution.objects.values("member").annotate(n=Count("pk")).order_by("-n")
+               .first())
+    contributor = Member.objects.get(pk=busiest["member"])
+    largest = (Contribution.objects.values("project").annotate(n=Count("pk")).order_by("-n")
+               .first())
+    project = Project.objects.get(pk=largest["project"])
+    pilot_role = ProjectRole.objects.filter(project=project, role="pilot").select_related("member").first()
+    treasurer = Member.objects.filter(is_treasurer=True).first()
+    if treasurer is None:
+        treasurer = Member.objects.exclude(pk__in=[contributor.pk, pilot_role.member_id]).first()
+        Member.objects.filter(pk=treasurer.pk).update(is_treasurer=True)
+        treasurer.is_treasurer = True
+    return {"contributor": contributor, "pilot": pilot_role.member, "project": project,
+            "treasurer": treasurer}
+
+
+def quick_log_body(member: Member, csrf: str) -> str:
+    """A valid quick-log POST for ``member`` (fields of contributions.forms.QuickLogForm)."""
+    from urllib.parse import urlencode
+
+    role = ProjectRole.objects.filter(member=member).select_related("project").first()
+    envelope = role.project.envelopes.filter(kind="production").first()
+    return urlencode({
+        "csrfmiddlewaretoken": csrf, "date": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
+        "project": role.project_id, "envelope": envelope.pk, "hours": "1h30", "kind": "production",
+        "description": "Atelier (charge)", "action": "draft", "client_token": "__TOKEN__",
+    })
+
+
+def page_list(who: dict) -> list[dict]:
+    def url(name, *args):
+        try:
+            return reverse(name, args=args), None
+        except NoReverseMatch:
+            return None, f"URL {name} does not exist yet"
+
+    specs = [
+        ("contributor home", "contributor", "GET", url("home")),
+        ("quick-log POST", "contributor", "POST", url("contributions:quick_log")),
+        ("week timesheet", "contributor", "GET", url("contributions:week")),
+        ("my contributions", "contributor", "GET", url("contributions:mine")),
+        ("pilot project page", "pilot", "GET", url("projects:detail", who["project"].slug)),
+        ("validation queue", "pilot", "GET", url("contributions:validation")),
+        ("treasurer desk", "treasurer", "GET", url("retributions:desk")),
+    ]
+    return [{"name": name, "role": role, "method": method, "path": path, "missing": missing}
+            for name, role, method, (path, missing) in specs]
+
+
+def specs() -> dict:
+    who = people()
+    cookies = {}
+    csrf = get_random_string(32)
+    for role in ("contributor", "pilot", "treasurer"):
+        client = Client()
+        client.force_login(who[role].user)
+        cookies[role] = f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}"
+    pages = page_list(who)
+    for page in pages:
+        page["cookie"] = cookies[page["role"]]
+        if page["method"] == "POST" and not page["missing"]:
+            page["body"] = quick_log_body(who["contributor"], csrf)
+    return {"pages": pages}
+
+
+def queries() -> dict:
+    who = people()
+    counts = {}
+    for page in page_list(who):
+        if page["missing"] or page["method"] != "GET":
+            continue
+        client = Client()
+        client.force_login(who[page["role"]].user)
+        client.get(page["path"])  # warm caches (content types, sessions)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(page["path"])
+        counts[page["name"]] = len(ctx) if response.status_code == 200 else f"HTTP {response.status_code}"
+    return counts
+
+
+if __name__ == "__main__":
+    print(json.dumps({"specs": specs, "queries": queries}[sys.argv[1]](), default=str))
