@@ -32,3 +32,26 @@ class IntegrityErrorMiddleware:
                           "modifié : rechargez la page et réessayez.")},
             status=409,
         )
+
+
+class FrenchFirstLocaleMiddleware:
+    """French unless the person chose another language (the footer menu sets Django's
+    language cookie). Unlike Django's LocaleMiddleware, the browser's Accept-Language is
+    ignored: a French association's tool speaks French by default, even on an English phone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers["Vary"] = ", ".join(filter(None, [response.headers.get("Vary"), "Cookie"]))
+        return response

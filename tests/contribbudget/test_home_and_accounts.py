@@ -141,3 +141,8 @@ def test_english_is_available(world, client_for):
     body = client.get("/").content.decode()
     assert 'lang="en"' in body
     assert "My time" in body
+
+
+def test_french_is_the_default_even_for_an_english_browser(client):
+    body = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="fr"' in body and "Connexion" in body

@@ -130,7 +130,8 @@ class DemoBuilder:
         self._roles()
         grains = self._grains()
         count = self._contributions(grains)
-        return {"lieux": len(self.places), "membres": Member.objects.count(),
+        runs = self._retribution_runs()
+        return {"calculs": runs, "lieux": len(self.places), "membres": Member.objects.count(),
                 "projets": len(self.projects), "grains": len(grains), "contributions": count}
 
     # --- people --------------------------------------------------------------------------
@@ -287,13 +288,57 @@ class DemoBuilder:
                     validated_at=timezone.now() if status == "validated" else None))
         # The demo contributor always has one of each status to look at.
         c, p = self.members["contributor"], self.projects[0]
-        for status, comment in (("draft", ""), ("submitted", ""), ("rejected", "Doublon avec la saisie du mardi : à fusionner.")):
+        for status, label, comment in (("draft", "brouillon", ""), ("submitted", "soumise", ""),
+                                       ("rejected", "refusée", "Doublon avec la saisie du mardi : à fusionner.")):
             rows.append(Contribution(member=c, project=p, envelope=envelopes[p.pk]["production"],
                                      date=self.today - datetime.timedelta(days=3), hours=Decimal("2.5"),
-                                     kind="production", description=f"Préparation de l'atelier ({status})",
+                                     kind="production", description=f"Préparation de l'atelier ({label})",
                                      status=status, rejection_comment=comment))
         Contribution.objects.bulk_create(rows, batch_size=500)
         return len(rows)
+
+    # --- retribution runs (runs feature) ------------------------------------------------
+    def _retribution_runs(self) -> int:
+        """Through the run services: one approved run on the Légumerie's production envelope
+        with two lines paid, one draft run on its communication envelope, and one smoothing
+        request, so the demo shows every status. Computed in-process (the task that the
+        services also enqueue finds the run computed and does nothing)."""
+        from django.core.exceptions import ValidationError
+
+        from retributions.models import SmoothingRequest
+        from retributions.services import payments as pay_services
+        from retributions.services import runs as run_services
+
+        pilot, treasurer = self.members["pilot"].user, self.members["treasurer"].user
+        legumerie = self.projects[2]
+        made = 0
+        plans = [("production", self.start, self.today - datetime.timedelta(days=35), True),
+                 ("support_com", self.start, self.today, False)]
+        for kind, start, end, approve in plans:
+            envelope = legumerie.envelopes.get(kind=kind)
+            try:
+                run = run_services.run_create(actor=pilot, envelope=envelope,
+                                              period_start=start, period_end=end)
+            except ValidationError:
+                continue  # no validated work in that window with this seed: skip
+            run = run_services.run_compute(run_id=run.pk)
+            made += 1
+            if approve and run is not None and run.status == "draft":
+                run_services.run_approve(actor=pilot, run=run)
+                paid = list(run.lines.filter(money__gt=0).order_by("member__last_name")
+                            .values_list("pk", flat=True)[:2])
+                pay_services.payments_mark_paid(
+                    actor=treasurer, line_ids=paid, paid_on=self.today - datetime.timedelta(days=7),
+                    reference=f"VIR-{self.today:%Y%m}-001")
+        demo = [self.members[r].pk for r in ("contributor", "pilot", "treasurer", "coordinator")]
+        asker = (Member.objects.filter(contributions__project=legumerie).exclude(pk__in=demo)
+                 .order_by("pk").first())
+        if asker is not None:
+            SmoothingRequest.objects.create(
+                member=asker, project=legumerie, period_start=self.year_start,
+                period_end=datetime.date(self.today.year, 12, 31),
+                reason="Beaucoup de préparation des ateliers non déclarée en heures.")
+        return made
 
 
 def _slug(text: str) -> str:
