@@ -1,0 +1,114 @@
+"""Retribution run over 50,000 contributions by 1,000 members, against the bare SQL
+``SUM(hours) … GROUP BY member`` over the same rows (run inside Django, on the bench DB).
+
+The envelope and its rows are created for the measure (inside PostgreSQL, no Python per row)
+in a project of their own, then the run is created and computed end to end by the same
+service the Celery task calls; the rows are left for the next bench run to reuse.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contribbudget.settings")
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Sum  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from contribbudget.models import FieldOfAction, Member  # noqa: E402
+from contributions.models import Contribution  # noqa: E402
+from projects.models import Adjustment, Envelope, Funding, Project  # noqa: E402
+from retributions.models import RetributionLine, RetributionRun  # noqa: E402
+from retributions.services.runs import run_compute, run_create  # noqa: E402
+
+ROWS, MEMBERS = 50_000, 1_000
+
+
+def bench_envelope() -> Envelope:
+    project = Project.objects.filter(slug="bench-run").first()
+    if project:
+        return project.envelopes.get(kind="production")
+    today = timezone.localdate()
+    start = today.replace(year=today.year - 1)
+    with transaction.atomic():
+        field = FieldOfAction.objects.order_by("pk").first()
+        project = Project.objects.create(field=field, name="Bench run", slug="bench-run",
+                                         start=start, phase="production")
+        Funding.objects.create(project=project, funder="Bench", reference="BENCH-RUN",
+                               amount="10000000.00", start=start, end=today)
+        envelope = Envelope.objects.create(project=project, name="Production", kind="production",
+                                           daily_rate="250.00", rule="prorata")
+        author = Member.objects.order_by("pk").first().user
+        Adjustment.objects.create(envelope=envelope, delta="2000000.00", reason="Bench",
+                                  author=author)
+        member_ids = list(Member.objects.order_by("pk").values_list("pk", flat=True)[:MEMBERS])
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                INSERT INTO contributions_contribution
+                    (member_id, project_id, envelope_id, date, hours, kind, description,
+                     deliverable_url, salaried, status, rejection_comment, coefficient_reason,
+                     created_at, updated_at)
+                SELECT (%(members)s::bigint[])[1 + (g %% %(n_members)s)], %(project)s, %(envelope)s,
+                       %(start)s::date + (g %% 300), (1 + g %% 16) / 4.0,
+                       (ARRAY['production','production','support','meeting','creative'])[1 + g %% 5],
+                       'Bench', '', false, 'validated', '', '', now(), now()
+                FROM generate_series(1, %(rows)s) AS g""",
+                {"members": member_ids, "n_members": len(member_ids), "project": project.pk,
+                 "envelope": envelope.pk, "start": start, "rows": ROWS})
+        cursor = connection.cursor()
+        cursor.execute("ANALYZE contributions_contribution")
+    return envelope
+
+
+def bare_sql(envelope: Envelope) -> float:
+    best = None
+    for _ in range(5):
+        started = time.perf_counter()
+        list(Contribution.objects.filter(envelope=envelope, status="validated")
+             .values("member").annotate(total=Sum("hours")).order_by())
+        elapsed = time.perf_counter() - started
+        best = elapsed if best is None else min(best, elapsed)
+    return best
+
+
+def main() -> dict:
+    envelope = bench_envelope()
+    baseline = bare_sql(envelope)
+    # A fresh run each time: earlier draft runs of the bench are cancelled.
+    RetributionRun.objects.filter(envelope=envelope, status__in=RetributionRun.OPEN_STATUSES) \
+        .update(status="cancelled")
+    today = timezone.localdate()
+    actor = Member.objects.order_by("pk").first().user
+    from retributions.services import runs as runs_module
+
+    runs_module.enqueue_compute = lambda run: None  # measure the compute itself below
+    started = time.perf_counter()
+    run = run_create(actor=actor, envelope=envelope, period_start=today.replace(year=today.year - 1),
+                     period_end=today)
+    with CaptureQueriesContext(connection) as queries:
+        run_compute(run_id=run.pk)
+    elapsed = time.perf_counter() - started
+    run.refresh_from_db()
+    lines = RetributionLine.objects.filter(run=run).count()
+    return {
+        "contributions": Contribution.objects.filter(envelope=envelope).count(),
+        "members": lines,
+        "status": run.status,
+        "distributed": str(run.distributed),
+        "run_seconds": round(elapsed, 3),
+        "run_queries": len(queries),
+        "baseline_sql_group_by_seconds": round(baseline, 4),
+        "ratio": round(elapsed / baseline, 2) if baseline else None,
+        "target": "≤ 5× the bare SQL aggregate and under 10 s",
+        "meets_target": elapsed <= 5 * baseline and elapsed < 10,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main()))
