@@ -33,8 +33,12 @@ def worker_command(queues: str = "default,pdf") -> list[str]:
 
 
 def start_worker(queues: str = "default,pdf") -> subprocess.Popen:
+    from django.conf import settings
+
+    # The worker reads the test database and writes files where the test looks for them.
     env = {**os.environ, "DATABASE_URL": test_database_url(), "CONN_MAX_AGE": "0",
-           "REDIS_URL": os.environ["REDIS_URL"], "DEBUG": "1"}
+           "REDIS_URL": os.environ["REDIS_URL"], "DEBUG": "1",
+           "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     process = subprocess.Popen(worker_command(queues), cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                start_new_session=True)

@@ -1,0 +1,395 @@
+"""The treasurer's desk, documents (request, progress, download, retry), funder links and the
+desk's network-wide exports.
+
+Who may do what with documents (checked here for every object):
+- treasurers and coordinators: everything;
+- a project's pilots: request and read their project's reports and statements;
+- a member: request and read their own statements;
+- anyone else: 404. Funder links: created and revoked by treasurers and coordinators.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contribbudget import exports
+from contribbudget.models import Member
+from contribbudget.permissions import member_of, piloted_project_ids, sees_all_finances
+from contributions.models import Contribution
+from projects.models import Envelope, Project
+from projects.selectors import envelopes_with_totals
+
+from ..forms_documents import ContributionExportFilter, FunderReportForm, StatementForm
+from ..models import Document, RetributionLine, RetributionRun, ShareLink
+from ..services import documents as services
+from ..services.report_data import COUNTED, valuation, year_totals
+
+# --- Permissions ---------------------------------------------------------------------------
+
+
+def _require_member(user) -> Member:
+    member = member_of(user)
+    if member is None:
+        raise Http404
+    return member
+
+
+def can_manage_document(user, document: Document) -> bool:
+    """Request again, retry, read: finance people, the project's pilots, the statement's
+    member."""
+    member = member_of(user)
+    if member is None:
+        return False
+    if member.is_treasurer or member.is_coordinator:
+        return True
+    if document.project_id and document.project_id in piloted_project_ids(user):
+        return True
+    return document.kind == Document.Kind.STATEMENT and document.member_id == member.pk
+
+
+def get_document_for(user, pk) -> Document:
+    """The document, or 404 for anyone who may not see it (they do not learn it exists)."""
+    _require_member(user)
+    document = (Document.objects.select_related("project", "funding", "run__envelope", "member",
+                                                "author__member").filter(pk=pk).first())
+    if document is None or not can_manage_document(user, document):
+        raise Http404
+    return document
+
+
+def _require_finance(user) -> Member:
+    member = _require_member(user)
+    if not sees_all_finances(user):
+        raise PermissionDenied
+    return member
+
+
+def _report_projects(user) -> QuerySet[Project]:
+    if sees_all_finances(user):
+        return Project.objects.order_by("name")
+    return Project.objects.filter(pk__in=piloted_project_ids(user)).order_by("name")
+
+
+def _statement_choices(user) -> tuple[QuerySet[RetributionRun], QuerySet[Member]]:
+    """Approved runs and members a user may ask a statement for."""
+    runs = RetributionRun.objects.filter(status=RetributionRun.Status.APPROVED)
+    lines = RetributionLine.objects.filter(run__status=RetributionRun.Status.APPROVED)
+    if not sees_all_finances(user):
+        member = member_of(user)
+        piloted = piloted_project_ids(user)
+        mine = Q(member=member) | Q(run__envelope__project__in=piloted)
+        runs = runs.filter(Q(lines__member=member) | Q(envelope__project__in=piloted)).distinct()
+        lines = lines.filter(mine)
+    members = Member.objects.filter(pk__in=lines.values("member")).order_by("last_name", "first_name")
+    return runs.order_by("-period_end", "pk"), members
+
+
+# --- Desk ----------------------------------------------------------------------------------
+
+@login_required
+def desk(request):
+    """The treasurer's desk: documents, the year's totals, the exports."""
+    _require_finance(request.user)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("annee", today.year))
+    except ValueError:
+        year = today.year
+    documents = (Document.objects.select_related("project", "funding", "member", "run__envelope",
+                                                 "author__member")
+                 .order_by("-created_at", "-pk"))
+    page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    return render(request, "retributions/desk.html", {
+        "totals": year_totals(year), "year": year, "years": range(today.year - 3, today.year + 2),
+        "page": page, "documents": page.object_list,
+        "export_filter": ContributionExportFilter(),
+        "projects": Project.objects.order_by("name").only("name", "slug"),
+    })
+
+
+# --- Documents -----------------------------------------------------------------------------
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def document_create(request):
+    """Ask for a funder report (``?kind=funder_report``, the default) or a statement
+    (``?kind=statement``). GET parameters pre-fill the form (project, run, member)."""
+    member = _require_member(request.user)
+    kind = request.GET.get("kind") or request.POST.get("kind") or Document.Kind.FUNDER_REPORT
+    if kind == Document.Kind.STATEMENT:
+        runs, members = _statement_choices(request.user)
+        if not sees_all_finances(request.user) and not piloted_project_ids(request.user):
+            members = Member.objects.filter(pk=member.pk)
+        initial = {"run": request.GET.get("run"), "member": request.GET.get("member") or member.pk}
+        form = StatementForm(request.POST or None, runs=runs, members=members, initial=initial)
+    else:
+        kind = Document.Kind.FUNDER_REPORT
+        projects = _report_projects(request.user)
+        if not projects.exists():
+            raise PermissionDenied
+        form = FunderReportForm(request.POST or None, projects=projects,
+                                initial={"project": request.GET.get("project"), "names": "named"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if kind == Document.Kind.STATEMENT:
+                document = services.statement_request(author=request.user, run=data["run"],
+                                                       member=data["member"], invoice=data["invoice"])
+            else:
+                document = services.funder_report_request(
+                    author=request.user, project=data["project"], funding=data["funding"],
+                    period_start=data["period_start"], period_end=data["period_end"],
+                    names=data["names"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Document demandé : il se génère en arrière-plan."))
+            return redirect("retributions:document_detail", pk=document.pk)
+    return render(request, "retributions/documents/create.html", {"form": form, "kind": kind})
+
+
+def _progress_context(document: Document) -> dict:
+    state = {Document.Status.QUEUED: "queued", Document.Status.RENDERING: "running",
+             Document.Status.READY: "done", Document.Status.FAILED: "failed"}[document.status]
+    return {"percent": document.progress, "state": state, "error": document.error,
+            "label": document.get_status_display(), "job_id": f"document-{document.pk}",
+            "poll_url": reverse("retributions:document_progress", args=[document.pk]),
+            "done_url": reverse("retributions:document_download", args=[document.pk])}
+
+
+@login_required
+def document_detail(request, pk: int):
+    document = get_document_for(request.user, pk)
+    links = list(document.share_links.order_by("-created_at")) if sees_all_finances(request.user) else []
+    versions = list(Document.objects.filter(
+        kind=document.kind, project=document.project, funding=document.funding,
+        run=document.run, member=document.member, period_start=document.period_start,
+        period_end=document.period_end).select_related("author__member").order_by("-version")[:20])
+    return render(request, "retributions/documents/detail.html", {
+        "document": document, "progress": _progress_context(document), "links": links,
+        "can_share": sees_all_finances(request.user) and document.kind == Document.Kind.FUNDER_REPORT,
+        "versions": versions, "is_finance": sees_all_finances(request.user),
+    })
+
+
+@login_required
+def document_progress(request, pk: int):
+    """The progress fragment, polled by htmx; once finished, asks htmx to reload the page so
+    the download link (or the failure and its retry button) appears."""
+    document = get_document_for(request.user, pk)
+    response = render(request, "includes/_progress.html", _progress_context(document))
+    if document.status in (Document.Status.READY, Document.Status.FAILED) and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _pdf_response(document: Document, *, as_attachment: bool) -> FileResponse:
+    if document.status != Document.Status.READY or not document.file:
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=as_attachment,
+                        filename=document.file.name.rsplit("/", 1)[-1],
+                        content_type="application/pdf")
+
+
+@login_required
+def document_download(request, pk: int):
+    return _pdf_response(get_document_for(request.user, pk), as_attachment=True)
+
+
+@login_required
+@require_POST
+def document_retry(request, pk: int):
+    document = get_document_for(request.user, pk)
+    try:
+        services.document_retry(document=document, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Nouvelle tentative de génération lancée."))
+    return redirect("retributions:document_detail", pk=document.pk)
+
+
+# --- Funder links --------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def share_link_create(request, pk: int):
+    document = get_document_for(request.user, pk)
+    _require_finance(request.user)
+    try:
+        services.share_link_create(document=document, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Lien financeur créé : transmettez-le au financeur."))
+    return redirect("retributions:document_detail", pk=document.pk)
+
+
+@login_required
+@require_POST
+def share_link_revoke(request, pk: int):
+    _require_finance(request.user)
+    link = get_object_or_404(ShareLink.objects.select_related("document__project"), pk=pk)
+    services.share_link_revoke(link=link, actor=request.user)
+    messages.success(request, _("Lien révoqué : il ne donne plus accès au document."))
+    return redirect("retributions:document_detail", pk=link.document_id)
+
+
+def shared_document(request, token: str):
+    """A funder reads a shared report without an account; a revoked link is a 404."""
+    link = (ShareLink.objects.select_related("document").filter(token=token, revoked_at__isnull=True)
+            .first())
+    if link is None:
+        raise Http404
+    response = _pdf_response(link.document, as_attachment=False)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Exports (network-wide, for treasurers) ------------------------------------------------
+
+C = exports.Column
+CONTRIBUTION_COLUMNS = [
+    C("Date", "date"), C("Membre"), C("Lieu d'attache"), C("Projet"), C("Enveloppe"),
+    C("Type"), C("Heures", "hours"), C("Temps salarié"), C("Statut"), C("Description"),
+    C("Valorisation", "money"),
+]
+ENVELOPE_COLUMNS = [
+    C("Projet"), C("Enveloppe"), C("Type"), C("Règle"), C("Coût journalier", "money"),
+    C("Montant", "money"), C("Heures validées", "hours"), C("Valorisation", "money"),
+    C("Distribué", "money"), C("Disponible", "money"),
+]
+LINE_COLUMNS = [
+    C("Projet"), C("Enveloppe"), C("Début de période", "date"), C("Fin de période", "date"),
+    C("Membre"), C("Heures", "hours"), C("Heures pondérées", "hours"), C("Valorisation", "money"),
+    C("Part", "money"), C("Bénéficiaire"), C("SIRET"), C("Payée le", "date"),
+    C("Référence du paiement"),
+]
+
+
+def _export_fmt(request) -> str:
+    fmt = request.GET.get("format", "csv")
+    if fmt not in exports.FORMATS:
+        raise Http404
+    return fmt
+
+
+def _filter_or_400(form) -> dict:
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        raise ValidationError(errors)
+    return form.cleaned_data
+
+
+def _contribution_rows(data: dict):
+    qs = Contribution.objects.all()
+    qs = qs.filter(status=data["status"]) if data.get("status") else qs.filter(status__in=COUNTED)
+    if data.get("project"):
+        qs = qs.filter(project=data["project"])
+    if data.get("date_from"):
+        qs = qs.filter(date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(date__lte=data["date_to"])
+    statuses = dict(Contribution.Status.choices)
+    kinds = dict(Contribution.Kind.choices)
+    rows = (qs.order_by("date", "pk").values_list(
+        "date", "member__first_name", "member__last_name", "member__home_place__name",
+        "project__name", "envelope__name", "kind", "hours", "salaried", "status", "description",
+        "envelope__daily_rate", "envelope__hours_per_day").iterator(chunk_size=2000))
+    for (date, first, last, place, project, envelope, kind, hours, salaried, status, description,
+         rate, per_day) in rows:
+        yield (date, f"{first} {last}", place or "", project, envelope, str(kinds.get(kind, kind)),
+               hours, _("oui") if salaried else _("non"), str(statuses.get(status, status)),
+               description, valuation(hours, rate, per_day) if status in COUNTED else None)
+
+
+def _envelope_rows(project: Project | None):
+    qs = Envelope.objects.select_related("project").order_by("project__name", "pk")
+    if project is not None:
+        qs = qs.filter(project=project)
+    for e in envelopes_with_totals(qs):
+        yield (e.project.name, e.name, e.get_kind_display(), e.get_rule_display(), e.daily_rate,
+               e.amount, e.validated_hours, valuation(e.validated_hours, e.daily_rate, e.hours_per_day),
+               e.distributed, e.amount - e.distributed)
+
+
+def _line_rows(project: Project | None, paid_only: bool, year: int | None):
+    qs = (RetributionLine.objects.filter(run__status=RetributionRun.Status.APPROVED)
+          .select_related("run__envelope__project", "member", "payee_place")
+          .order_by("run__envelope__project__name", "run__period_start", "run", "member__last_name"))
+    if project is not None:
+        qs = qs.filter(run__envelope__project=project)
+    if paid_only:
+        qs = qs.filter(paid_on__isnull=False)
+        if year:
+            qs = qs.filter(paid_on__year=year)
+    elif year:
+        qs = qs.filter(run__period_end__year=year)
+    payees = dict(RetributionLine.Payee.choices)
+    for line in qs.iterator(chunk_size=2000):
+        run = line.run
+        if line.payee == RetributionLine.Payee.PLACE:
+            place = line.payee_place
+            payee, siret = (place.name, place.siret) if place else ("", "")
+        elif line.payee == RetributionLine.Payee.SELF:
+            payee, siret = line.member.full_name, line.member.siret
+        else:
+            payee, siret = str(payees[line.payee]), ""
+        yield (run.envelope.project.name, run.envelope.name, run.period_start, run.period_end,
+               line.member.full_name, line.hours, line.weighted_hours, line.valued, line.money,
+               payee, siret, line.paid_on, line.payment_reference)
+
+
+EXPORTS = {"contributions": "contributions", "envelopes": "enveloppes", "lines": "lignes-de-retribution",
+           "payments": "paiements"}
+
+
+@login_required
+def desk_export(request, table: str):
+    """CSV / XLSX of the network's contributions, envelopes, retribution lines or payments,
+    with the filters of the desk's forms (``project``, ``status``, ``date_from``, ``date_to``,
+    ``annee``)."""
+    _require_finance(request.user)
+    if table not in EXPORTS:
+        raise Http404
+    fmt = _export_fmt(request)
+    project = None
+    if request.GET.get("project"):
+        project = Project.objects.filter(slug=request.GET["project"]).first()
+        if project is None:
+            return HttpResponse(_("Projet inconnu."), status=400, content_type="text/plain; charset=utf-8")
+    year = request.GET.get("annee")
+    year = int(year) if year and year.isdigit() else None
+    basename = f"{EXPORTS[table]}-{datetime.date.today():%Y-%m-%d}"
+    if table == "contributions":
+        try:
+            data = _filter_or_400(ContributionExportFilter(request.GET))
+        except ValidationError as error:
+            return HttpResponse(" ".join(error.messages), status=400,
+                                content_type="text/plain; charset=utf-8")
+        return exports.export_response(fmt, CONTRIBUTION_COLUMNS, _contribution_rows(data), basename)
+    if table == "envelopes":
+        return exports.export_response(fmt, ENVELOPE_COLUMNS, _envelope_rows(project), basename)
+    return exports.export_response(fmt, LINE_COLUMNS,
+                                   _line_rows(project, table == "payments", year), basename)
