@@ -1,0 +1,188 @@
+"""Forms of the contributions app. They read what people type and show the service's
+errors on the right field; the rules themselves live in services.contribution_check."""
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import fields_for_model, model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contribbudget.models import Member, Preference
+from projects.models import CoordinationGrain, Envelope, Project
+
+from . import selectors
+from .models import Contribution
+from .parsing import ParseError, parse_hours
+from .services import contribution_check
+
+
+class EnvelopeSelect(forms.Select):
+    """A select whose options carry ``data-project`` so the page shows only the envelopes of
+    the chosen project (static/js/contributions.js)."""
+
+    def __init__(self, *args, project_of: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_of = project_of or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        project = self.project_of.get(str(value))
+        if project:
+            option["attrs"]["data-project"] = project
+        return option
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form's fields, skipping fields that already
+    have an error (a field the form could not even read)."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        if target and form.fields[target].widget.is_hidden:
+            target = None  # shown at the top of the form, not on an invisible field
+        if target and target in form.errors:
+            continue
+        for message in messages:
+            form.add_error(target, message)
+
+
+class ContributionForm(forms.Form):
+    """The quick log (and the edit page). Project, envelope, grain and the inviting member
+    are looked up among all rows so that a wrong choice gets the service's precise message
+    ("this envelope belongs to another project"); the lists shown are the member's own."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    project = forms.ModelChoiceField(label=_("Projet"), queryset=Project.objects.all())
+    envelope = forms.ModelChoiceField(label=_("Enveloppe"), queryset=Envelope.objects.all())
+    hours = forms.CharField(
+        label=_("Heures"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                      "placeholder": "1h30"}),
+        help_text=_("Au quart d'heure : 1h30, 1,5 ou 90 min."))
+    kind = forms.ChoiceField(label=_("Type"), choices=Contribution.Kind.choices,
+                             initial=Contribution.Kind.PRODUCTION)
+    description = forms.CharField(label=_("Description"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    deliverable_url = forms.URLField(label=_("Lien vers le livrable"), required=False,
+                                     max_length=500, assume_scheme="https")
+    grain = forms.ModelChoiceField(label=_("Grain de coordination"), required=False,
+                                   queryset=CoordinationGrain.objects.all())
+    invited_by = forms.ModelChoiceField(
+        label=_("Invité·e par"), required=False, queryset=Member.objects.all(),
+        help_text=_("Session créative : le temps est pris sur l'enveloppe du projet de la "
+                    "personne qui invite."))
+    salaried = forms.BooleanField(label=_("Temps salarié (mise à disposition)"),
+                                  required=False,
+                                  help_text=_("Fait sur un temps déjà payé par un employeur : "
+                                              "valorisé, jamais rétribué."))
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, member: Member, instance: Contribution | None = None, **kwargs):
+        self.member = member
+        self.instance = instance
+        if instance is not None and not kwargs.get("data"):
+            kwargs.setdefault("initial", {
+                "date": instance.date, "project": instance.project_id,
+                "envelope": instance.envelope_id, "hours": str(instance.hours).replace(".", ","),
+                "kind": instance.kind, "description": instance.description,
+                "deliverable_url": instance.deliverable_url, "grain": instance.grain_id,
+                "invited_by": instance.invited_by_id, "salaried": instance.salaried})
+        super().__init__(*args, **kwargs)
+        if instance is None and not self.is_bound:
+            last = selectors.last_used(member)
+            self.initial.setdefault("date", timezone.localdate())
+            self.initial.setdefault("client_token", uuid.uuid4())
+            if last is not None:
+                self.initial.setdefault("project", last.project_id)
+                self.initial.setdefault("envelope", last.envelope_id)
+        projects = list(selectors.projects_for_logging(member).values_list("pk", "name"))
+        envelopes = list(selectors.envelopes_for_logging(member))
+        grains = list(selectors.active_grains(member))
+        team = list(selectors.team_members(member))
+        empty = [("", "—")]
+        self.fields["project"].widget.choices = empty + [(str(pk), name) for pk, name in projects]
+        self.fields["envelope"].widget = EnvelopeSelect(
+            project_of={str(e.pk): str(e.project_id) for e in envelopes})
+        self.fields["envelope"].widget.choices = empty + [(str(e.pk), e.name) for e in envelopes]
+        self.fields["grain"].widget.choices = empty + [
+            (str(g.pk), f"{g.field.name} ({g.start:%d/%m/%Y}–{g.end:%d/%m/%Y})") for g in grains]
+        self.fields["invited_by"].widget.choices = empty + [(str(m.pk), m.full_name) for m in team]
+        if not grains:
+            self.fields["grain"].widget = forms.HiddenInput()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_hours(self):
+        try:
+            return parse_hours(self.cleaned_data["hours"])
+        except ParseError as error:
+            raise ValidationError(str(error)) from error
+
+    def clean(self):
+        data = super().clean()
+        try:
+            contribution_check(
+                member=self.member, project=data.get("project"), envelope=data.get("envelope"),
+                date=data.get("date"), hours=data.get("hours"),
+                kind=data.get("kind") or Contribution.Kind.PRODUCTION,
+                description=data.get("description", "") or "", grain=data.get("grain"),
+                invited_by=data.get("invited_by"),
+                exclude_pk=self.instance.pk if self.instance else None)
+        except ValidationError as error:
+            apply_service_errors(self, error)
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {name: data.get(name) for name in (
+            "project", "envelope", "date", "hours", "kind", "description", "deliverable_url",
+            "grain", "invited_by", "salaried")}
+
+
+class RejectForm(forms.Form):
+    comment = forms.CharField(label=_("Motif du refus"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Fichier CSV ou XLSX"),
+                           help_text=_("Colonnes : email, date, hours, project, envelope, kind, "
+                                       "description (en-têtes en français acceptés)."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Déposez un fichier .csv ou .xlsx."))
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError(_("Le fichier dépasse 5 Mo : découpez-le."))
+        return upload
+
+
+PREFERENCE_FIELDS = ["reminders_enabled", "preference", "symbolic_text", "expected_daily_rate",
+                     "siret", "address"]
+
+
+class PreferencesForm(forms.Form):
+    """The member's own settings; a plain form over the model's fields so the service, not
+    the model's constraint names, explains what is wrong."""
+
+    def __init__(self, *args, member: Member, **kwargs):
+        kwargs.setdefault("initial", model_to_dict(member, fields=PREFERENCE_FIELDS))
+        super().__init__(*args, **kwargs)
+        self.fields.update(fields_for_model(
+            Member, fields=PREFERENCE_FIELDS,
+            widgets={"preference": forms.RadioSelect,
+                     "address": forms.Textarea(attrs={"rows": 3})},
+            help_texts={
+                "reminders_enabled": _("Un courriel le lundi si vous n'avez rien saisi depuis "
+                                       "deux semaines, et le récapitulatif des contributions à "
+                                       "valider si vous pilotez un projet."),
+                "expected_daily_rate": _("En euros, pour une journée de travail."),
+            }))
+        self.fields["preference"].choices = Preference.choices

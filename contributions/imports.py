@@ -1,0 +1,346 @@
+"""Importing past contributions from a CSV or XLSX file.
+
+1. :func:`import_analyse` reads the file and checks every row with the same rule function
+   as the forms (``services.contribution_check``), naming each error in French with its
+   line; nothing is written but the import row (its counts and errors).
+2. :func:`import_commit` (run by a Celery task) writes every row or none, in one
+   transaction, through ``services.contribution_create``; progress is published in the
+   cache for the progress bar.
+
+Idempotent: each row gets an ``import_key`` (a hash of its content and of its rank among
+identical rows of the file), unique in the database; a row whose key exists is skipped, so
+importing the same file twice creates nothing new.
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contribbudget.models import AuditEvent, Member
+from contribbudget.permissions import member_of
+from contribbudget.services import audit_record
+from projects.models import Envelope, Project, ProjectRole
+
+from . import services
+from .models import Contribution, ContributionImport
+from .parsing import ParseError, parse_date, parse_hours
+
+COLUMNS = {
+    "email": ("email", "courriel", "e-mail", "mail", "membre"),
+    "date": ("date", "jour"),
+    "hours": ("hours", "heures", "durée", "duree", "temps"),
+    "project": ("project", "projet"),
+    "envelope": ("envelope", "enveloppe"),
+    "kind": ("kind", "type"),
+    "description": ("description", "libellé", "libelle"),
+    "invited_by": ("invited_by", "invité par", "invité·e par", "invite par"),
+}
+REQUIRED = ("email", "date", "hours", "project", "envelope", "kind", "description")
+KINDS = {"production": "production", "coordination": "coordination", "creative": "creative",
+         "créatif": "creative", "creatif": "creative", "session créative": "creative",
+         "session creative": "creative", "support": "support", "meeting": "meeting",
+         "réunion": "meeting", "reunion": "meeting"}
+MAX_ROWS = 20000
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (format, encoding, missing columns)."""
+
+
+@dataclass
+class ImportRow:
+    line: int
+    raw: dict
+    values: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    import_key: str = ""
+    skipped: bool = False
+
+
+def _progress_key(pk: int) -> str:
+    return f"contributions:import:{pk}:done"
+
+
+def import_progress(imp: ContributionImport) -> int:
+    """Rows written so far by a running import (from the cache the task writes)."""
+    if imp.status in (ContributionImport.Status.DONE, ContributionImport.Status.FAILED):
+        return imp.total_rows
+    return int(cache.get(_progress_key(imp.pk)) or 0)
+
+
+def _header(name) -> str | None:
+    text = str(name or "").strip().lower()
+    for key, aliases in COLUMNS.items():
+        if text in aliases:
+            return key
+    return None
+
+
+def read_rows(content: bytes, filename: str) -> list[tuple[int, dict]]:
+    """``[(line number, {column: raw value})]`` from CSV (``;``, ``,`` or tab) or XLSX."""
+    if filename.lower().endswith(".xlsx"):
+        table = _xlsx_table(content)
+    else:
+        table = _csv_table(content)
+    table = [row for row in table if any(str(v or "").strip() for v in row)]
+    if not table:
+        raise ImportFileError(_("Le fichier est vide."))
+    headers = [_header(h) for h in table[0]]
+    missing = [c for c in REQUIRED if c not in headers]
+    if missing:
+        raise ImportFileError(_("Colonnes manquantes : %(cols)s. La première ligne doit "
+                                "nommer les colonnes email, date, hours, project, envelope, "
+                                "kind, description.") % {"cols": ", ".join(missing)})
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportFileError(_("Plus de %(n)s lignes : découpez le fichier.") % {"n": MAX_ROWS})
+    out = []
+    for number, cells in enumerate(table[1:], start=2):
+        raw = {h: cells[i] if i < len(cells) else "" for i, h in enumerate(headers) if h}
+        out.append((number, raw))
+    return out
+
+
+def _csv_table(content: bytes) -> list[list]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    first = text.splitlines()[0] if text else ""
+    delimiter = max((";", ",", "\t"), key=first.count)
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _xlsx_table(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+        raise ImportFileError(_("Ce fichier XLSX est illisible.")) from exc
+    sheet = workbook.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def analyse_rows(rows: list[tuple[int, dict]], user) -> list[ImportRow]:
+    """Check every row; look-ups are made once for the whole file, then each row runs the
+    service's rule check (a few queries per row, in a task for long files)."""
+    importer = member_of(user)
+    emails = {_text(raw.get("email")).lower() for _n, raw in rows}
+    emails |= {_text(raw.get("invited_by")).lower() for _n, raw in rows if raw.get("invited_by")}
+    members = {m.email_lower: m for m in Member.objects.select_related("user")
+               .annotate(email_lower=Lower("user__email")).filter(email_lower__in=emails)}
+    projects = list(Project.objects.all())
+    by_project = {}
+    for project in projects:
+        by_project[project.slug.lower()] = project
+        by_project.setdefault(project.name.lower(), project)
+    envelopes = {(e.project_id, e.name.lower()): e for e in Envelope.objects.all()}
+    piloted = set(ProjectRole.objects.filter(member=importer, role=ProjectRole.Role.PILOT)
+                  .values_list("project_id", flat=True)) if importer else set()
+    may_import_everywhere = bool(importer and importer.is_coordinator)
+
+    parsed: list[ImportRow] = []
+    identical: Counter = Counter()
+    day_extra: dict[tuple, Decimal] = defaultdict(lambda: Decimal("0"))
+    for line, raw in rows:
+        row = ImportRow(line=line, raw={k: _text(v) if not isinstance(v, datetime.date) else v
+                                        for k, v in raw.items()})
+        errors = row.errors
+        email = _text(raw.get("email")).lower()
+        member = members.get(email)
+        if not email:
+            errors.append(_("Courriel manquant."))
+        elif member is None:
+            errors.append(_("Aucun·e membre n'a le courriel « %(email)s ».") % {"email": email})
+        date = hours = None
+        try:
+            date = parse_date(raw.get("date"))
+        except ParseError as error:
+            errors.append(str(error))
+        try:
+            hours = parse_hours(raw.get("hours"))
+        except ParseError as error:
+            errors.append(str(error))
+        project_name = _text(raw.get("project"))
+        project = by_project.get(project_name.lower())
+        if project is None:
+            errors.append(_("Projet inconnu : « %(name)s ».") % {"name": project_name})
+        elif not (may_import_everywhere or project.pk in piloted):
+            errors.append(_("Vous ne pilotez pas le projet « %(name)s » : vous ne pouvez pas y "
+                            "importer de contributions.") % {"name": project.name})
+        envelope_name = _text(raw.get("envelope"))
+        envelope = None
+        if project is not None:
+            envelope = envelopes.get((project.pk, envelope_name.lower()))
+            if envelope is None:
+                other = next((e for (pid, name), e in envelopes.items()
+                              if name == envelope_name.lower()), None)
+                if other is not None:
+                    errors.append(_("L'enveloppe « %(env)s » n'appartient pas au projet "
+                                    "« %(project)s ».") % {"env": envelope_name,
+                                                            "project": project.name})
+                else:
+                    errors.append(_("Enveloppe inconnue : « %(name)s ».") % {"name": envelope_name})
+        kind_text = _text(raw.get("kind")).lower()
+        kind = KINDS.get(kind_text)
+        if kind is None:
+            errors.append(_("Type inconnu : « %(kind)s » (production, coordination, creative, "
+                            "support ou meeting).") % {"kind": kind_text})
+        description = _text(raw.get("description"))
+        invited_email = _text(raw.get("invited_by")).lower()
+        invited_by = members.get(invited_email) if invited_email else None
+        if invited_email and invited_by is None:
+            errors.append(_("Aucun·e membre n'a le courriel « %(email)s » (invité·e par).")
+                          % {"email": invited_email})
+        if not errors:
+            fingerprint = "|".join([email, date.isoformat(), f"{hours:f}", str(project.pk),
+                                    str(envelope.pk), kind, description, invited_email])
+            identical[fingerprint] += 1
+            row.import_key = hashlib.sha256(
+                f"{fingerprint}#{identical[fingerprint]}".encode()).hexdigest()
+            if Contribution.objects.filter(import_key=row.import_key).exists():
+                row.skipped = True
+            else:
+                try:
+                    services.contribution_check(
+                        member=member, project=project, envelope=envelope, date=date,
+                        hours=hours, kind=kind, description=description,
+                        invited_by=invited_by, extra_day_hours=day_extra[(member.pk, date)])
+                except ValidationError as error:
+                    errors.extend(error.messages)
+                else:
+                    day_extra[(member.pk, date)] += hours
+            row.values = {"member": member, "project": project, "envelope": envelope,
+                          "date": date, "hours": hours, "kind": kind,
+                          "description": description, "invited_by": invited_by}
+        parsed.append(row)
+    return parsed
+
+
+def import_analyse(*, imp: ContributionImport, user) -> list[ImportRow]:
+    """Read and check the file of ``imp``; store its counts and errors (the preview)."""
+    imp.file.open("rb")
+    try:
+        content = imp.file.read()
+    finally:
+        imp.file.close()
+    try:
+        rows = analyse_rows(read_rows(content, imp.original_name), user)
+    except ImportFileError as error:
+        imp.total_rows = 0
+        imp.errors = [{"line": 1, "messages": [str(error)]}]
+        imp.save(update_fields=["total_rows", "errors"])
+        return []
+    imp.total_rows = len(rows)
+    imp.skipped_rows = sum(1 for r in rows if r.skipped)
+    imp.errors = [{"line": r.line, "messages": r.errors} for r in rows if r.errors]
+    imp.save(update_fields=["total_rows", "skipped_rows", "errors"])
+    return rows
+
+
+def import_commit(*, import_id: int, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Write the rows of a queued import, all or none. Claimed with a conditional update so
+    two workers never run the same import."""
+    claimed = ContributionImport.objects.filter(
+        pk=import_id, status=ContributionImport.Status.QUEUED).update(
+        status=ContributionImport.Status.RUNNING)
+    imp = ContributionImport.objects.select_related("uploaded_by").get(pk=import_id)
+    if not claimed:
+        return {"status": imp.status, "created": imp.created_rows}
+    try:
+        return _commit_claimed(imp, progress)
+    except Exception:
+        # Unexpected failure (file gone, database down): never leave the import "running".
+        imp.errors = [{"line": 0, "messages": [_("Erreur inattendue : rien n'a été écrit. "
+                                                 "Réessayez ou contactez la coordination.")]}]
+        _finish(imp, ContributionImport.Status.FAILED, created=0)
+        raise
+
+
+def _commit_claimed(imp: ContributionImport, progress) -> dict:
+    rows = import_analyse(imp=imp, user=imp.uploaded_by)
+    if not rows or imp.errors:
+        return _finish(imp, ContributionImport.Status.FAILED, created=0)
+    created = 0
+    to_write = [r for r in rows if not r.skipped]
+    try:
+        with transaction.atomic():
+            for done, row in enumerate(to_write, start=1):
+                v = row.values
+                contribution = services.contribution_create(
+                    member=v["member"], actor=imp.uploaded_by, project=v["project"],
+                    envelope=v["envelope"], date=v["date"], hours=v["hours"], kind=v["kind"],
+                    description=v["description"], invited_by=v["invited_by"], submit=True,
+                    import_key=row.import_key)
+                created += 1 if contribution.import_key == row.import_key else 0
+                if done % 25 == 0 or done == len(to_write):
+                    cache.set(_progress_key(imp.pk), done, 3600)
+                    if progress:
+                        progress(done, len(to_write))
+            audit_record(actor=imp.uploaded_by, action=AuditEvent.Action.CONTRIBUTION_IMPORTED,
+                         obj=imp, data={"created": created, "skipped": imp.skipped_rows,
+                                        "file": imp.original_name})
+    except ValidationError as error:
+        # The database changed since the preview (someone logged hours meanwhile): nothing
+        # was written; the import shows why.
+        imp.errors = [{"line": 0, "messages": error.messages}]
+        return _finish(imp, ContributionImport.Status.FAILED, created=0)
+    return _finish(imp, ContributionImport.Status.DONE, created=created)
+
+
+def _finish(imp: ContributionImport, status: str, *, created: int) -> dict:
+    imp.status = status
+    imp.created_rows = created
+    imp.done_rows = imp.total_rows
+    imp.finished_at = timezone.now()
+    imp.save(update_fields=["status", "created_rows", "done_rows", "finished_at", "errors"])
+    cache.delete(_progress_key(imp.pk))
+    return {"status": status, "created": created, "skipped": imp.skipped_rows}
+
+
+@transaction.atomic
+def import_create(*, user, upload) -> tuple[ContributionImport, list[ImportRow]]:
+    """Store an uploaded file and analyse it (the preview)."""
+    content = upload.read()
+    upload.seek(0)
+    imp = ContributionImport(uploaded_by=user, original_name=upload.name[:255],
+                             checksum=hashlib.sha256(content).hexdigest())
+    imp.file.save(upload.name, upload, save=False)
+    imp.save()
+    rows = import_analyse(imp=imp, user=user)
+    return imp, rows
+
+
+def import_queue(*, imp: ContributionImport) -> bool:
+    """Ask for the commit of a previewed, error-free import; the task runs after commit."""
+    from .tasks import commit_import
+
+    if imp.errors or imp.total_rows == 0:
+        return False
+    updated = ContributionImport.objects.filter(
+        pk=imp.pk, status=ContributionImport.Status.PREVIEW).update(
+        status=ContributionImport.Status.QUEUED)
+    if updated:
+        commit_import.delay_on_commit(imp.pk)
+    return bool(updated)

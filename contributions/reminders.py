@@ -1,0 +1,99 @@
+"""The Monday emails: a reminder to members who logged nothing in 14 days, and a digest to
+pilots of the contributions waiting for them. Members who turned reminders off get neither.
+One query finds the recipients; the messages go out on one SMTP connection."""
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from contribbudget.models import Member
+from projects.models import Project, ProjectRole
+from projects.selectors import HOURS, sum_subquery
+
+from .models import Contribution
+
+QUIET_DAYS = 14
+
+
+def members_to_remind(today: datetime.date | None = None):
+    """Members with reminders on, an active project (not closed, within its dates) or an
+    active grain, and no contribution dated or logged in the last 14 days."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=QUIET_DAYS)
+    active_project = ProjectRole.objects.filter(
+        member=OuterRef("pk"), project__start__lte=today).exclude(
+        project__phase=Project.Phase.CLOSED).filter(
+        Q(project__end__isnull=True) | Q(project__end__gte=today))
+    from projects.models import CoordinationGrain
+
+    active_grain = CoordinationGrain.objects.filter(member=OuterRef("pk"), start__lte=today,
+                                                    end__gte=today)
+    recent = Contribution.objects.filter(member=OuterRef("pk")).filter(
+        Q(date__gt=since) | Q(created_at__gt=timezone.now() - datetime.timedelta(days=QUIET_DAYS)))
+    return (Member.objects.filter(reminders_enabled=True, user__is_active=True)
+            .filter(Exists(active_project) | Exists(active_grain))
+            .exclude(Exists(recent)).select_related("user").order_by("pk"))
+
+
+def send_weekly_reminders(today: datetime.date | None = None) -> int:
+    link = settings.SITE_URL + reverse("contributions:week")
+    prefs = settings.SITE_URL + reverse("contributions:preferences")
+    messages = []
+    with translation.override("fr"):
+        for member in members_to_remind(today):
+            body = render_to_string("emails/contributions_reminder.txt",
+                                    {"member": member, "link": link, "prefs": prefs,
+                                     "days": QUIET_DAYS})
+            messages.append(EmailMessage(_("Vos heures des deux dernières semaines ?"), body,
+                                         None, [member.user.email]))
+    return _send(messages)
+
+
+def waiting_per_pilot() -> dict[int, dict]:
+    """``{member_id: {"member": Member, "projects": [(name, count, hours)]}}`` for pilots with
+    reminders on and submitted contributions by others on their projects (one query)."""
+    waiting = Contribution.objects.filter(project=OuterRef("project"),
+                                          status=Contribution.Status.SUBMITTED).exclude(
+        member=OuterRef("member"))
+    count = waiting.order_by().values("project").annotate(n=Count("pk")).values("n")[:1]
+    roles = (ProjectRole.objects.filter(role=ProjectRole.Role.PILOT,
+                                        member__reminders_enabled=True,
+                                        member__user__is_active=True)
+             .annotate(n=Subquery(count, output_field=IntegerField()),
+                       hours=sum_subquery(waiting, "hours", HOURS))
+             .filter(n__gt=0).select_related("member__user", "project")
+             .order_by("member_id", "project__name"))
+    out: dict[int, dict] = {}
+    for role in roles:
+        entry = out.setdefault(role.member_id, {"member": role.member, "projects": []})
+        entry["projects"].append((role.project.name, role.n, role.hours))
+    return out
+
+
+def send_pilot_digests() -> int:
+    link = settings.SITE_URL + reverse("contributions:validation")
+    prefs = settings.SITE_URL + reverse("contributions:preferences")
+    messages = []
+    with translation.override("fr"):
+        for entry in waiting_per_pilot().values():
+            total = sum(n for _name, n, _h in entry["projects"])
+            body = render_to_string("emails/contributions_digest.txt",
+                                    {"member": entry["member"], "projects": entry["projects"],
+                                     "total": total, "link": link, "prefs": prefs})
+            messages.append(EmailMessage(
+                _("%(n)s contribution(s) à valider") % {"n": total}, body, None,
+                [entry["member"].user.email]))
+    return _send(messages)
+
+
+def _send(messages: list[EmailMessage]) -> int:
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0

@@ -1,0 +1,151 @@
+"""Reads about contributions. Every total is a SQL aggregate (SUM / GROUP BY); the number
+of queries of each function is fixed, whatever the number of rows."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+
+from contribbudget.models import Member, NetworkSettings
+from contribbudget.permissions import member_of
+from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
+
+from .models import Contribution
+from .parsing import week_start
+
+HOURS = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Value(Decimal("0"), output_field=HOURS)
+DONE = ("validated", "retributed")
+
+
+def contributions_of(member: Member) -> QuerySet[Contribution]:
+    """The member's own contributions, with what the table shows (one query)."""
+    return (Contribution.objects.filter(member=member)
+            .select_related("project", "envelope", "grain", "invited_by"))
+
+
+def projects_for_logging(member: Member) -> QuerySet[Project]:
+    """The projects a member can log time on: those they belong to and that are not closed."""
+    return (Project.objects.filter(roles__member=member)
+            .exclude(phase=Project.Phase.CLOSED).distinct().order_by("name"))
+
+
+def envelopes_for_logging(member: Member) -> QuerySet[Envelope]:
+    return (Envelope.objects.filter(project__in=projects_for_logging(member))
+            .select_related("project").order_by("project__name", "pk"))
+
+
+def last_used(member: Member) -> Contribution | None:
+    """The member's last logged contribution: the quick form starts from its project and
+    envelope."""
+    return (Contribution.objects.filter(member=member).order_by("-created_at", "-pk")
+            .only("project_id", "envelope_id").first())
+
+
+def team_members(member: Member) -> QuerySet[Member]:
+    """The people who may invite a member to a creative session: the teams of the member's
+    projects (the service checks the chosen one is in the contribution's project)."""
+    return (Member.objects.filter(project_roles__project__in=projects_for_logging(member))
+            .exclude(pk=member.pk).distinct().order_by("last_name", "first_name"))
+
+
+def active_grains(member: Member, on: datetime.date | None = None) -> QuerySet[CoordinationGrain]:
+    qs = CoordinationGrain.objects.filter(member=member).select_related("project", "field")
+    if on is not None:
+        qs = qs.filter(start__lte=on, end__gte=on)
+    return qs
+
+
+# --- Dashboard -----------------------------------------------------------------------------
+
+def dashboard(member: Member, today: datetime.date | None = None, weeks: int = 26) -> dict:
+    """Hours this week / month / year (overall and per project), grains against capacity
+    (drive and contribute apart) and hours per week. Four queries."""
+    today = today or timezone.localdate()
+    monday = week_start(today)
+    month = today.replace(day=1)
+    year = datetime.date(today.year, 1, 1)
+    mine = Contribution.objects.filter(member=member).exclude(status="rejected")
+    sums = {
+        "week": Coalesce(Sum("hours", filter=Q(date__gte=monday, date__lte=today)), ZERO),
+        "month": Coalesce(Sum("hours", filter=Q(date__gte=month, date__lte=today)), ZERO),
+        "year": Coalesce(Sum("hours", filter=Q(date__gte=year, date__lte=today)), ZERO),
+        "validated": Coalesce(Sum("hours", filter=Q(date__gte=year, status__in=DONE)), ZERO),
+    }
+    per_project = list(mine.filter(date__gte=min(year, monday)).values("project__name", "project_id")
+                       .annotate(**sums).order_by("-year", "project__name"))
+    totals = {key: sum((row[key] for row in per_project), Decimal("0")) for key in sums}
+
+    start = week_start(today) - datetime.timedelta(weeks=weeks - 1)
+    by_week = dict(mine.filter(date__gte=start, date__lte=today)
+                   .annotate(week=TruncWeek("date")).values("week")
+                   .annotate(total=Sum("hours")).values_list("week", "total"))
+    by_week = {(k.date() if isinstance(k, datetime.datetime) else k): v for k, v in by_week.items()}
+    labels, values = [], []
+    for i in range(weeks):
+        day = start + datetime.timedelta(weeks=i)
+        labels.append(day.strftime("%d/%m"))
+        values.append(str(by_week.get(day, Decimal("0"))))
+
+    hours_per_fte = NetworkSettings.load().hours_per_fte_year
+    grains = []
+    for grain in grains_with_use(CoordinationGrain.objects.filter(member=member, end__gte=year)):
+        capacity = grain.capacity_hours(hours_per_fte)
+        grains.append({"grain": grain, "capacity": capacity,
+                       "drive_used": grain.drive_used, "contribute_used": grain.contribute_used,
+                       "pending": grain.pending})
+    return {"totals": totals, "per_project": per_project, "chart": {"labels": labels,
+            "values": values}, "grains": grains, "today": today}
+
+
+def grains_with_use(queryset: QuerySet[CoordinationGrain]) -> list[CoordinationGrain]:
+    """Grains annotated with validated hours tagged to them, split "drive" (on the grain's
+    own project) and "contribute" (elsewhere), plus hours still waiting (one query)."""
+    done = Q(contributions__status__in=DONE)
+    on_project = Q(contributions__project=F("project"))
+    return list(queryset.select_related("project", "field", "envelope").annotate(
+        drive_used=Coalesce(Sum("contributions__hours", filter=done & on_project), ZERO),
+        contribute_used=Coalesce(Sum("contributions__hours", filter=done & ~on_project), ZERO),
+        pending=Coalesce(Sum("contributions__hours",
+                             filter=Q(contributions__status__in=["draft", "submitted"])), ZERO),
+    ).order_by("start"))
+
+
+# --- Validation queue ---------------------------------------------------------------------
+
+def reviewable_projects(user) -> QuerySet[Project]:
+    """Projects whose contributions this user reviews: those they pilot, or all for a
+    coordinator."""
+    member = member_of(user)
+    if member is None:
+        return Project.objects.none()
+    if member.is_coordinator:
+        return Project.objects.all()
+    return Project.objects.filter(roles__member=member, roles__role=ProjectRole.Role.PILOT)
+
+
+def validation_queue(user) -> QuerySet[Contribution]:
+    """Submitted contributions the user may review (never their own), ordered by person and
+    week so the page groups them."""
+    member = member_of(user)
+    return (Contribution.objects.filter(status=Contribution.Status.SUBMITTED,
+                                        project__in=reviewable_projects(user))
+            .exclude(member=member)
+            .annotate(week=TruncWeek("date"))
+            .select_related("member", "project", "envelope", "grain", "invited_by")
+            .order_by("member__last_name", "member__first_name", "member_id", "-week", "date",
+                      "pk"))
+
+
+def queue_group_totals(queryset: QuerySet[Contribution]) -> dict:
+    """``{(member_id, monday): (count, hours)}`` for the queue's groups (one query)."""
+    rows = (queryset.order_by().values("member_id", "week")
+            .annotate(n=Count("pk"), total=Sum("hours")))
+    out = {}
+    for row in rows:
+        week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
+        out[(row["member_id"], week)] = (row["n"], row["total"])
+    return out

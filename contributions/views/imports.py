@@ -1,0 +1,99 @@
+"""Imports of past contributions by pilots and coordinators: upload, preview, commit."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from contribbudget.permissions import member_of, piloted_project_ids
+
+from .. import imports
+from ..forms import ImportUploadForm
+from ..models import ContributionImport
+from .common import member_or_404
+
+PREVIEW_ROWS = 200
+
+
+def _may_import(user) -> bool:
+    member = member_of(user)
+    return bool(member and (member.is_coordinator or piloted_project_ids(user)))
+
+
+@login_required
+def import_upload(request):
+    member_or_404(request)
+    if not _may_import(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            imp, _rows = imports.import_create(user=request.user, upload=form.cleaned_data["file"])
+            return redirect("contributions:import_detail", pk=imp.pk)
+    else:
+        form = ImportUploadForm()
+    recent = ContributionImport.objects.filter(uploaded_by=request.user)[:10]
+    return render(request, "contributions/import.html", {"form": form, "recent": recent})
+
+
+@login_required
+def import_detail(request, pk: int):
+    """The preview (every row's errors), the commit button, then the progress and result.
+    ``?progress=1`` returns only the progress fragment, polled by htmx."""
+    member_or_404(request)
+    imp = ContributionImport.objects.filter(pk=pk).first()
+    if imp is None or imp.uploaded_by_id != request.user.pk:
+        raise Http404
+    if request.method == "POST":
+        if imports.import_queue(imp=imp):
+            messages.success(request, _("Import lancé."))
+        else:
+            messages.error(request, _("Cet import ne peut pas être lancé : corrigez le fichier "
+                                      "et déposez-le à nouveau."))
+        return redirect("contributions:import_detail", pk=pk)
+    progress = _progress_context(imp)
+    if request.GET.get("progress"):
+        return render(request, "includes/_progress.html", progress)
+    preview = []
+    if imp.status == ContributionImport.Status.PREVIEW and imp.total_rows:
+        preview = _preview(imp)
+    to_create = imp.total_rows - imp.skipped_rows
+    return render(request, "contributions/import_detail.html", {
+        "imp": imp, "progress": progress, "preview": preview, "to_create": to_create,
+        "errors_count": len(imp.errors), "preview_limit": PREVIEW_ROWS,
+    })
+
+
+def _progress_context(imp: ContributionImport) -> dict:
+    state = {ContributionImport.Status.QUEUED: "queued",
+             ContributionImport.Status.RUNNING: "running",
+             ContributionImport.Status.DONE: "done",
+             ContributionImport.Status.FAILED: "failed"}.get(imp.status, "")
+    total = max(imp.total_rows - imp.skipped_rows, 1)
+    done = imports.import_progress(imp)
+    return {"job_id": f"import-{imp.pk}", "state": state,
+            "percent": 100 if state == "done" else min(100, int(100 * done / total)),
+            "label": _("Import de %(name)s") % {"name": imp.original_name},
+            "poll_url": reverse("contributions:import_detail", args=[imp.pk]) + "?progress=1",
+            "done_url": reverse("contributions:import_detail", args=[imp.pk]),
+            "error": _("L'import a échoué : rien n'a été écrit.")}
+
+
+def _preview(imp: ContributionImport) -> list:
+    """The first rows as read, with their errors (re-read from the stored file)."""
+    imp.file.open("rb")
+    try:
+        content = imp.file.read()
+    finally:
+        imp.file.close()
+    try:
+        rows = imports.read_rows(content, imp.original_name)
+    except imports.ImportFileError:
+        return []
+    errors = {e["line"]: e["messages"] for e in imp.errors}
+    return [{"line": line, "raw": raw, "errors": errors.get(line, [])}
+            for line, raw in rows[:PREVIEW_ROWS]]
