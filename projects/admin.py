@@ -1,7 +1,9 @@
 """Admin for projects, fundings, envelopes, adjustments and grains.
 
-Adjustments are append-only: the admin shows them read-only; changes go through the
-project pages (services with locks and audit), never by editing rows."""
+Adjustments are append-only: the admin shows them read-only. Envelopes, adjustments,
+requests and grains are created and changed on the project pages (services with locks,
+validation and audit — ``projects/services.py``), so the admin shows them read-only and links
+there rather than writing rows that would skip the budget rules."""
 from django.contrib import admin
 
 from .models import (
@@ -30,7 +32,25 @@ class EnvelopeInline(admin.TabularInline):
     model = Envelope
     extra = 0
     fields = ["name", "kind", "rule", "daily_rate", "cap"]
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ServiceOnlyAdmin(admin.ModelAdmin):
+    """Read-only in the admin: writes go through the services behind the project pages."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Project)
@@ -72,7 +92,7 @@ class AdjustmentInline(admin.TabularInline):
 
 
 @admin.register(Envelope)
-class EnvelopeAdmin(admin.ModelAdmin):
+class EnvelopeAdmin(ServiceOnlyAdmin):
     list_display = ["name", "project", "kind", "rule", "daily_rate", "cap", "surplus_policy"]
     list_filter = ["kind", "rule", "surplus_policy", "project"]
     search_fields = ["name", "project__name"]
@@ -98,7 +118,7 @@ class AdjustmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdjustmentRequest)
-class AdjustmentRequestAdmin(admin.ModelAdmin):
+class AdjustmentRequestAdmin(ServiceOnlyAdmin):
     list_display = ["envelope", "requested_by", "delta", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["reason", "envelope__name"]
@@ -106,7 +126,7 @@ class AdjustmentRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoordinationGrain)
-class CoordinationGrainAdmin(admin.ModelAdmin):
+class CoordinationGrainAdmin(ServiceOnlyAdmin):
     list_display = ["member", "field", "project", "envelope", "start", "end", "mode"]
     list_filter = ["field", "mode"]
     search_fields = ["member__first_name", "member__last_name", "project__name"]

@@ -72,3 +72,226 @@ def projects_with_totals(queryset: QuerySet[Project] | None = None) -> QuerySet[
 def project_budget(project: Project) -> Decimal:
     return Funding.objects.filter(project=project).aggregate(
         total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))["total"]
+
+
+# --- Pages -----------------------------------------------------------------------------------
+# The helpers below decorate rows already loaded (arithmetic on one row's annotations, never
+# a query per row), so each page runs the same number of queries whatever its size.
+
+VALIDATED = ("validated", "retributed")
+WARN_SHARE = Decimal("0.9")
+
+
+def decorate_envelope(envelope: Envelope) -> Envelope:
+    """Add ``valued`` (validated hours at the envelope's reference daily rate), ``available``
+    (amount − distributed), ``consumed_percent`` and ``bar_class`` to an envelope annotated
+    by :func:`envelopes_with_totals`."""
+    from contribbudget.money import to_cents
+
+    hours_per_day = envelope.hours_per_day or Decimal("7")
+    envelope.valued = to_cents(envelope.validated_hours / hours_per_day * envelope.daily_rate)
+    envelope.available = envelope.amount - envelope.distributed
+    used = max(envelope.valued, envelope.distributed)
+    envelope.used = used
+    if envelope.amount > 0:
+        envelope.consumed_percent = int(min(Decimal(100), used * 100 / envelope.amount))
+    else:
+        envelope.consumed_percent = 100 if used > 0 else 0
+    if used > envelope.amount:
+        envelope.bar_class = "over"
+    elif envelope.amount > 0 and used >= envelope.amount * WARN_SHARE:
+        envelope.bar_class = "warn"
+    else:
+        envelope.bar_class = ""
+    return envelope
+
+
+def project_envelopes(project: Project) -> list[Envelope]:
+    """The project's envelopes with their totals (one query)."""
+    return [decorate_envelope(e) for e in envelopes_with_totals(
+        Envelope.objects.filter(project=project).order_by("pk"))]
+
+
+def project_team(project: Project) -> list:
+    """The team (roles) with each person's validated hours on the project (one query)."""
+    from contributions.models import Contribution
+
+    from .models import ProjectRole
+
+    hours = sum_subquery(Contribution.objects.filter(
+        project=OuterRef("project"), member=OuterRef("member"), status__in=VALIDATED),
+        "hours", HOURS)
+    return list(ProjectRole.objects.filter(project=project)
+                .select_related("member__user").annotate(hours=hours)
+                .order_by("role", "member__last_name", "member__first_name"))
+
+
+def project_other_contributors(project: Project) -> list[dict]:
+    """People outside the team who gave validated time (open periods), with their hours
+    (one GROUP BY query)."""
+    from contributions.models import Contribution
+
+    return list(Contribution.objects.filter(project=project, status__in=VALIDATED)
+                .exclude(member__project_roles__project=project)
+                .values("member_id", "member__first_name", "member__last_name")
+                .annotate(hours=Sum("hours")).order_by("member__last_name", "member__first_name"))
+
+
+def grains_with_usage(queryset: QuerySet | None = None) -> QuerySet:
+    """Grains annotated with ``used_hours`` (validated contributions tagged to the grain)
+    and ``drive_hours`` (the part of them on the grain's own project)."""
+    from contributions.models import Contribution
+
+    from .models import CoordinationGrain
+
+    queryset = queryset if queryset is not None else CoordinationGrain.objects.all()
+    return queryset.select_related("member", "field", "project", "envelope").annotate(
+        used_hours=sum_subquery(Contribution.objects.filter(
+            grain=OuterRef("pk"), status__in=VALIDATED), "hours", HOURS),
+        drive_hours=sum_subquery(Contribution.objects.filter(
+            grain=OuterRef("pk"), project=OuterRef("project"), status__in=VALIDATED),
+            "hours", HOURS),
+    )
+
+
+def decorate_grain(grain, hours_per_fte_year: Decimal, today=None):
+    """Capacity (prorated to the period), use per part and the warnings of DESIGN.md §3:
+    ``over`` when use exceeds capacity, ``ahead`` when the used share of the capacity runs
+    ahead of the elapsed share of the period."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    capacity = grain.capacity_hours(hours_per_fte_year)
+    grain.capacity = capacity
+    grain.contribute_hours = grain.used_hours - grain.drive_hours
+    total_days = (grain.end - grain.start).days + 1
+    elapsed_days = min(max((today - grain.start).days + 1, 0), total_days)
+    grain.elapsed_percent = int(Decimal(elapsed_days) * 100 / Decimal(total_days))
+    total = capacity["total"]
+    grain.used_percent = int(grain.used_hours * 100 / total) if total > 0 else 0
+    grain.remaining_hours = total - grain.used_hours
+    grain.over = grain.used_hours > total
+    grain.drive_over = grain.drive_hours > capacity["drive"]
+    grain.contribute_over = grain.contribute_hours > capacity["contribute"]
+    grain.ahead = (not grain.over and total > 0
+                   and grain.used_hours * total_days > total * elapsed_days)
+    grain.bar_class = "over" if grain.over else ("warn" if grain.ahead else "")
+    grain.bar_percent = min(100, grain.used_percent)
+    return grain
+
+
+def project_grains(project: Project, hours_per_fte_year: Decimal) -> list:
+    """Grains driving this project or paid from one of its envelopes (one query)."""
+    from django.db.models import Q
+
+    from .models import CoordinationGrain
+
+    qs = CoordinationGrain.objects.filter(Q(project=project) | Q(envelope__project=project))
+    return [decorate_grain(g, hours_per_fte_year) for g in grains_with_usage(qs).distinct()]
+
+
+def daily_rate_outliers(team: list, envelopes: list[Envelope], factor: Decimal) -> list[dict]:
+    """Team members whose expected daily rate is above ``factor`` × the project's reference
+    rate. The reference is the highest reference daily rate among the project's envelopes
+    (the most generous one), so a member is flagged only when no envelope of the project
+    comes close. Flags are for the pilot to talk to the person: nothing is applied."""
+    rates = [e.daily_rate for e in envelopes if e.daily_rate and e.daily_rate > 0]
+    if not rates:
+        return []
+    reference = max(rates)
+    flagged = []
+    for role in team:
+        expected = role.member.expected_daily_rate
+        if expected is not None and expected > reference * factor:
+            flagged.append({"member": role.member, "expected": expected, "reference": reference,
+                            "ratio": (expected / reference).quantize(Decimal("0.1"))})
+    return flagged
+
+
+def envelope_history(envelope: Envelope) -> QuerySet[Adjustment]:
+    """Every adjustment of the envelope, oldest first, with its author and the balance after
+    it (a window SUM computed by the database), in one query."""
+    from django.db.models import Window
+
+    return (Adjustment.objects.filter(envelope=envelope)
+            .select_related("author__member", "request__requested_by")
+            .annotate(balance=Window(Sum("delta"), order_by=[F("created_at").asc(),
+                                                                 F("pk").asc()]))
+            .order_by("created_at", "pk"))
+
+
+def transfer_counterparts(adjustments) -> dict:
+    """For the transfers among ``adjustments``: transfer_id → the other envelope's name
+    (one query)."""
+    ids = {a.transfer_id for a in adjustments if a.transfer_id}
+    if not ids:
+        return {}
+    envelope_ids = {a.envelope_id for a in adjustments}
+    rows = (Adjustment.objects.filter(transfer_id__in=ids)
+            .exclude(envelope_id__in=envelope_ids)
+            .values_list("transfer_id", "envelope__name", "delta"))
+    return {transfer_id: name for transfer_id, name, _delta in rows}
+
+
+def network_overview(queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
+    """Projects with their totals, ``valued`` (validated hours at their envelopes' reference
+    rates) and the counts the overview's alerts need: envelopes,
+    envelopes whose validated work is worth more than their amount, pending requests
+    (all correlated subqueries: one query for the whole list)."""
+    from django.db.models import ExpressionWrapper
+
+    from .models import AdjustmentRequest
+
+    queryset = queryset if queryset is not None else Project.objects.all()
+
+    def count(qs):
+        rows = qs.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")[:1]
+        return Coalesce(Subquery(rows), Value(0))
+
+    overrun = (envelopes_with_totals(Envelope.objects.filter(project=OuterRef("pk")))
+               .annotate(valued=ExpressionWrapper(
+                   F("validated_hours") * F("daily_rate") / F("hours_per_day"),
+                   output_field=MONEY))
+               .filter(valued__gt=F("amount")))
+    from contributions.models import Contribution
+
+    worth = ExpressionWrapper(F("hours") * F("envelope__daily_rate") / F("envelope__hours_per_day"),
+                              output_field=MONEY)
+    return projects_with_totals(queryset.select_related("field")).annotate(
+        valued=sum_subquery(Contribution.objects.filter(
+            project=OuterRef("pk"), status__in=VALIDATED).annotate(worth=worth), "worth"),
+        envelope_count=count(Envelope.objects.filter(project=OuterRef("pk"))),
+        overrun_count=count(overrun),
+        pending_requests=count(AdjustmentRequest.objects.filter(
+            envelope__project=OuterRef("pk"), status=AdjustmentRequest.Status.PENDING)),
+    ).order_by("field__name", "name")
+
+
+def project_alerts(project: Project) -> list[str]:
+    """French alerts for one row of :func:`network_overview` (no query)."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    alerts = []
+    if project.budget <= 0:
+        alerts.append(_("Aucun financement"))
+    if project.allocated > project.budget:
+        alerts.append(_("Enveloppes au-delà du budget"))
+    if project.overrun_count:
+        alerts.append(ngettext("%(n)d enveloppe dépassée par le travail validé",
+                               "%(n)d enveloppes dépassées par le travail validé",
+                               project.overrun_count) % {"n": project.overrun_count})
+    if project.pending_requests:
+        alerts.append(ngettext("%(n)d demande d'ajustement en attente",
+                               "%(n)d demandes d'ajustement en attente",
+                               project.pending_requests) % {"n": project.pending_requests})
+    return alerts
+
+
+def public_contributors(project: Project) -> list[dict]:
+    """Validated hours per contributor for the public page (one GROUP BY query)."""
+    from contributions.models import Contribution
+
+    return list(Contribution.objects.filter(project=project, status__in=VALIDATED)
+                .values("member_id", "member__first_name", "member__last_name")
+                .annotate(hours=Sum("hours")).order_by("-hours", "member_id"))
