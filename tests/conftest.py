@@ -84,6 +84,11 @@ def browser_page(live_server):
     """A Playwright page in Debian's headless Chromium, with ``page.base_url`` set."""
     from .realservices import chromium_page
 
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
+    # itself are still synchronous. Only for the duration of the browser test.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with chromium_page(live_server.url) as page:
-        yield page
+    try:
+        with chromium_page(live_server.url) as page:
+            yield page
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -425,6 +425,9 @@ def run_line_override(*, actor, line: RetributionLine, amount: Decimal | None,
         raise ValidationError(errors)
     if run.status != Status.DRAFT:
         raise ValidationError(_("Seule une part d'un calcul en brouillon peut être modifiée."))
+    if line.member.user_id == getattr(actor, "pk", None):
+        raise ValidationError(_("Vous ne pouvez pas modifier votre propre part : un·e autre "
+                                "pilote ou la coordination s'en charge."))
     if line.payee == RetributionLine.Payee.NONE and amount > 0:
         raise ValidationError({"amount": _(
             "Cette personne ne perçoit pas d'argent pour ce calcul (bénévole ou rétribution "
@@ -509,6 +512,11 @@ def run_approve(*, actor, run: RetributionRun) -> RetributionRun:
     if run.status != Status.DRAFT:
         raise ValidationError(_("Ce calcul est %(status)s : seul un brouillon s'approuve.")
                               % {"status": run.get_status_display().lower()})
+    if run.lines.filter(member__user_id=getattr(actor, "pk", None)).exists():
+        # Nobody validates their own work (DESIGN.md §2): approving a run that pays you is
+        # left to another pilot of the project or to the coordination.
+        raise ValidationError(_("Vous recevez une part de ce calcul : un·e autre pilote du "
+                                "projet ou la coordination doit l'approuver."))
     envelope = Envelope.objects.select_for_update().get(pk=run.envelope_id)
     rows = _gather(run)
     if sel.inputs_fingerprint(envelope, rows, run.parameters or {}) != run.inputs_fingerprint:

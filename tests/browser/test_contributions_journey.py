@@ -27,9 +27,12 @@ def page(request, live_server):
     from tests.realservices import chromium_page
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with chromium_page(live_server.url, viewport=VIEWPORTS[request.param]) as page:
-        page.viewport_name = request.param
-        yield page
+    try:
+        with chromium_page(live_server.url, viewport=VIEWPORTS[request.param]) as page:
+            page.viewport_name = request.param
+            yield page
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def login(page, who):

@@ -28,6 +28,7 @@ def test_treasurer_generates_downloads_shares_and_revokes_a_funder_report(browse
     monkeypatch.setattr(tasks.render_document, "delay_on_commit", lambda *a, **k: None)
     page = browser_page
     login(page, "tresorier@demo.tiers-lieux.org", "demo-tresor-2026")
+    page.locator("nav summary", has_text="Réseau").click()  # network tools menu
     page.get_by_role("link", name="Trésorerie").first.click()
     page.get_by_role("button", name="Nouveau bilan financeur").click()
     page.get_by_label("Projet").select_option(index=1)

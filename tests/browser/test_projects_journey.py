@@ -71,7 +71,8 @@ def test_pilot_transfers_between_envelopes_and_coordinator_creates_a_grain(brows
     page.goto("/accounts/logout/")
     page.get_by_role("button", name="Se déconnecter").click()
     login(page, "coordination@demo.tiers-lieux.org", "demo-coord-2026")
-    page.get_by_role("link", name="Grains").first.click()
+    page.locator("nav summary", has_text="Réseau").click()  # network tools menu
+    page.get_by_role("link", name="Grains de coordination").click()
     page.get_by_role("button", name="Nouveau grain").click()
     year = datetime.date.today().year
     page.get_by_label("Membre").select_option(label="Camille Roux")

@@ -53,6 +53,7 @@ def test_check_deploy_reports_no_warning_with_production_settings():
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 20 + "-production-secret-0123456789-abcdefghij",
            "ALLOWED_HOSTS": "budget.example.org", "DATABASE_URL": "sqlite:////tmp/cb-deploy-check.sqlite3"}
     env.pop("REDIS_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture only
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -311,3 +311,29 @@ def test_enqueue_happens_on_commit_and_computes(team, django_capture_on_commit_c
     assert len(callbacks) == 1
     run.refresh_from_db()
     assert run.status == "draft" and run.lines.count() == 3
+
+
+def test_a_pilot_cannot_approve_a_run_that_pays_them(world):
+    """Nobody validates their own work: a run with the pilot's own share is approved by the
+    co-pilot (or the coordination), never by the pilot."""
+    validated(world.pilot, world.envelope, validated_by=world.copilot)
+    validated(world.contributor, world.envelope)
+    run = computed_run(world)
+    with pytest.raises(ValidationError, match="autre pilote"):
+        svc.run_approve(actor=world.pilot.user, run=run)
+    run.refresh_from_db()
+    assert run.status == "draft"
+    svc.run_approve(actor=world.copilot.user, run=run)
+    run.refresh_from_db()
+    assert run.status == "approved"
+
+
+def test_a_pilot_cannot_override_their_own_line(world):
+    validated(world.pilot, world.envelope)
+    run = computed_run(world)
+    own = run.lines.get(member=world.pilot)
+    with pytest.raises(ValidationError, match="propre part"):
+        svc.run_line_override(actor=world.pilot.user, line=own,
+                                       amount=Decimal("9999.00"), reason="Je le vaux bien")
+    own.refresh_from_db()
+    assert own.money == own.computed_money

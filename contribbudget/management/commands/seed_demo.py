@@ -185,7 +185,9 @@ class DemoBuilder:
             envelope = Envelope.objects.create(
                 project=project, name=name_, kind=kind, rule=rule, daily_rate=rate,
                 cap=Decimal("4000.00") if kind == "production" else None,
-                surplus_policy="split" if kind == "production" else "carry",
+                # Mid-year runs keep their surplus in the envelope (carry); the commons and
+                # reserve envelopes are funded at the start, as the networks do.
+                surplus_policy="carry",
                 coefficients={"creative": "1"} if kind == "creative" else {})
             Adjustment.objects.create(
                 envelope=envelope, delta=(budget * share).quantize(Decimal("0.01")),
@@ -272,6 +274,11 @@ class DemoBuilder:
                 grain = grain_by_member.get(member.pk)
                 validator = next((p for p in pilots.get(project.pk, []) if p.pk != member.pk), None)
                 if status == "validated" and validator is None:
+                    status = "submitted"
+                # The demo pilot's own work on the projects he pilots waits for his co-pilot
+                # (nobody validates their own work): he has no share in their runs, so he
+                # can approve them in the demo.
+                if member == self.members["pilot"] and role.role == "pilot" and status in ("validated", "rejected"):
                     status = "submitted"
                 invited_by = None
                 if kind == "creative":
