@@ -12,6 +12,18 @@ from contribbudget.models import FieldOfAction, Member
 from contribbudget.money import MoneyField
 
 
+# Path segments the project pages use under /projets/: a project cannot take them as slug.
+RESERVED_SLUGS = {"reseau", "grains", "enveloppes", "demandes", "public"}
+
+
+def validate_project_slug(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("« %(slug)s » est réservé par l'application : choisissez un "
+                                "autre identifiant.") % {"slug": value})
+
+
 class Project(models.Model):
     class Phase(models.TextChoices):
         EMERGENCE = "emergence", _("Émergence")
@@ -25,7 +37,8 @@ class Project(models.Model):
     field = models.ForeignKey(FieldOfAction, on_delete=models.PROTECT, related_name="projects",
                               verbose_name=_("champ d'action"))
     name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True,
+                            validators=[validate_project_slug])
     description = models.TextField(_("description"), blank=True)
     start = models.DateField(_("début"))
     end = models.DateField(_("fin"), null=True, blank=True)

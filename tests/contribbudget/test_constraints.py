@@ -78,3 +78,11 @@ def test_audit_trail_is_append_only(world):
 def test_grain_salaried_mode_requires_a_cost(world):
     assert _refused(lambda: factories.grain(world.pilot, world.envelope,
                                             mode=CoordinationGrain.Mode.SALARIED))
+
+
+def test_a_project_cannot_take_a_slug_the_pages_use(world):
+    from django.core.exceptions import ValidationError
+
+    world.project.slug = "grains"
+    with pytest.raises(ValidationError, match="réservé"):
+        world.project.full_clean()
