@@ -32,7 +32,9 @@ from retributions.services.documents import (  # noqa: E402
     statement_html,
 )
 
-PLAIN_PAGE = "<section style='page-break-after: always'><h1>Page</h1>" + "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>" * 30 + "</section>"
+# One A4 page of text each (a heading and 15 paragraphs fit in the app's page margins).
+PLAIN_PAGE = ("<section style='break-before: page'><h1>Page</h1>"
+              + "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>" * 15 + "</section>")
 
 
 def one(kind: str, ident: int) -> dict:

@@ -1,7 +1,9 @@
 """Import: a 10,000-row CSV of past contributions — preview (every row checked) and commit
 (all-or-nothing, through the same service as the forms) — against seed_scale's insert
-speed per row (run inside Django, on the bench DB). Contributions are never deleted, so
-each bench run imports into a fresh envelope."""
+speed per row (run inside Django, on the bench DB). What is imported is a network's history
+from its spreadsheets: a fresh project started five years ago, 30 of its members, dates before
+the scale data begins (so no one's day goes over 24 h). Contributions are never deleted, so
+each bench run imports into a fresh project."""
 from __future__ import annotations
 
 import datetime
@@ -16,7 +18,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contribbudget.settings")
 django.setup()
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from contribbudget.models import Member  # noqa: E402
@@ -32,25 +33,28 @@ def csv_bytes(project: Project, envelope: Envelope, emails: list[str]) -> bytes:
     24 h a day for anyone)."""
     out = io.StringIO()
     out.write("email,date,hours,project,envelope,kind,description\n")
-    today = timezone.localdate()
+    first = project.start
     for i in range(ROWS):
-        day = today - datetime.timedelta(days=1 + (i // len(emails)) % 300)
+        day = first + datetime.timedelta(days=(i // len(emails)) % 300)
         out.write(f"{emails[i % len(emails)]},{day.isoformat()},1,{project.slug},"
                   f"{envelope.name},production,Import bench {i}\n")
     return out.getvalue().encode()
 
 
 def main() -> dict:
-    busiest = (ProjectRole.objects.values("project").annotate(n=Count("member"))
-               .order_by("-n").first())
-    project = Project.objects.get(pk=busiest["project"])
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
-    envelope = Envelope.objects.create(project=project, name=f"Import bench {stamp}",
-                                       kind="production")
-    emails = list(ProjectRole.objects.filter(project=project)
-                  .values_list("member__user__email", flat=True))
-    coordinator = Member.objects.order_by("pk").first()
-    Member.objects.filter(pk=coordinator.pk).update(is_coordinator=True)
+    some_project = Project.objects.order_by("pk").first()
+    project = Project.objects.create(
+        field=some_project.field, name=f"Import bench {stamp}", slug=f"import-bench-{stamp}",
+        start=timezone.localdate() - datetime.timedelta(days=5 * 365), phase="production")
+    envelope = Envelope.objects.create(project=project, name="Production", kind="production")
+    members = list(Member.objects.order_by("pk")[100:130])
+    ProjectRole.objects.bulk_create([ProjectRole(project=project, member=m, role="contributor")
+                                     for m in members])
+    emails = [m.user.email for m in Member.objects.filter(pk__in=[m.pk for m in members])
+              .select_related("user")]
+    Member.objects.filter(pk=Member.objects.order_by("pk").first().pk).update(is_coordinator=True)
+    coordinator = Member.objects.select_related("user").order_by("pk").first()
     content = csv_bytes(project, envelope, emails)
     started = time.perf_counter()
     imp, rows = import_create(user=coordinator.user,

@@ -68,6 +68,19 @@ def piloted_project_ids(user) -> list[int]:
                 .values_list("project_id", flat=True))
 
 
+def steered_projects(user):
+    """Projects the user steers — validates their contributions, starts their runs: those
+    they pilot, all of them for a coordinator."""
+    from projects.models import Project, ProjectRole
+
+    member = member_of(user)
+    if member is None:
+        return Project.objects.none()
+    if member.is_coordinator:
+        return Project.objects.all()
+    return Project.objects.filter(roles__member=member, roles__role=ProjectRole.Role.PILOT)
+
+
 # --- Projects ------------------------------------------------------------------------------
 
 PROJECT_ACTIONS = ("view", "contribute", "steer", "finance")

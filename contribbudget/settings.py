@@ -197,9 +197,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=5, day_of_week="mon"),
     },
 }
-if REDIS_URL:
+# The cache (the desk's year totals): CACHE_URL, else Redis when REDIS_URL is set (shared by
+# the web processes), else each process's memory. Prefixed, so it never touches Celery's keys.
+CACHE_URL = os.environ.get("CACHE_URL") or REDIS_URL
+if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+                          "LOCATION": CACHE_URL, "KEY_PREFIX": "contribbudget"}}
 
 # --- django-tables2 --------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"

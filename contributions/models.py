@@ -95,8 +95,14 @@ class Contribution(models.Model):
         indexes = [
             # "My contributions" and the dashboard: a member's rows by date.
             models.Index(fields=["member", "date"], name="contrib_member_date_idx"),
+            # The quick log's "last entered" list: a member's newest rows.
+            models.Index(fields=["member", "-created_at"], name="contrib_member_created_idx"),
             # Validation queue and project totals: a project's rows by status.
             models.Index(fields=["project", "status", "date"], name="contrib_project_status_idx"),
+            # The project page's team: each member's validated hours on the project, read
+            # from the index alone (hours included).
+            models.Index(fields=["project", "member", "status"], include=["hours"],
+                         name="contrib_project_member_idx"),
             # Runs and envelope consumption: an envelope's validated rows in a period.
             models.Index(fields=["envelope", "status", "date"], name="contrib_envelope_status_idx"),
             # Grain consumption.

@@ -10,8 +10,8 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from contribbudget.models import Member, NetworkSettings
-from contribbudget.permissions import member_of
-from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
+from contribbudget.permissions import member_of, steered_projects
+from projects.models import CoordinationGrain, Envelope, Project
 
 from .models import Contribution
 from .parsing import week_start
@@ -116,15 +116,7 @@ def grains_with_use(queryset: QuerySet[CoordinationGrain]) -> list[CoordinationG
 
 # --- Validation queue ---------------------------------------------------------------------
 
-def reviewable_projects(user) -> QuerySet[Project]:
-    """Projects whose contributions this user reviews: those they pilot, or all for a
-    coordinator."""
-    member = member_of(user)
-    if member is None:
-        return Project.objects.none()
-    if member.is_coordinator:
-        return Project.objects.all()
-    return Project.objects.filter(roles__member=member, roles__role=ProjectRole.Role.PILOT)
+reviewable_projects = steered_projects  # pilots their projects, coordinators all
 
 
 def validation_queue(user) -> QuerySet[Contribution]:

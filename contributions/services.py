@@ -49,10 +49,13 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
                        description: str = "x", grain: CoordinationGrain | None = None,
                        invited_by: Member | None = None, exclude_pk: int | None = None,
                        extra_day_hours: Decimal = Decimal("0"),
-                       today: datetime.date | None = None) -> None:
+                       today: datetime.date | None = None, team: set[int] | None = None,
+                       day_hours: Decimal | None = None) -> None:
     """Raise a ``ValidationError`` (dict form, French messages, one per field) when a
     contribution breaks a rule; write nothing. ``extra_day_hours`` lets an import count
-    rows of the same file that are not written yet."""
+    rows of the same file that are not written yet; an import also passes the project's
+    ``team`` (member ids) and the member's recorded ``day_hours``, read once for the whole
+    file, so checking a row costs no query."""
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
 
@@ -83,7 +86,9 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
         if date is not None and project.end and date > project.end:
             add("date", _("Le projet « %(project)s » s'est terminé le %(end)s.")
                 % {"project": project.name, "end": _d(project.end)})
-        team = set(ProjectRole.objects.filter(project=project).values_list("member_id", flat=True))
+        if team is None:
+            team = set(ProjectRole.objects.filter(project=project)
+                       .values_list("member_id", flat=True))
         if project.phase == Project.Phase.CLOSED:
             add("project", _("Le projet « %(project)s » est clos : il ne reçoit plus de "
                              "contributions.") % {"project": project.name})
@@ -111,9 +116,9 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
     if grain is not None and grain.member_id != member.pk:
         add("grain", _("Ce grain de coordination appartient à un·e autre membre."))
     if date is not None and hours is not None and "hours" not in errors and "date" not in errors:
-        already = (Contribution.objects.filter(member=member, date=date,
-                                               status__in=COUNTED_STATUSES)
-                   .exclude(pk=exclude_pk).aggregate(t=Sum("hours"))["t"] or Decimal("0"))
+        already = day_hours if day_hours is not None else (
+            Contribution.objects.filter(member=member, date=date, status__in=COUNTED_STATUSES)
+            .exclude(pk=exclude_pk).aggregate(t=Sum("hours"))["t"] or Decimal("0"))
         already += extra_day_hours
         if already + hours > MAX_DAY_HOURS:
             add("hours", _("Vous avez déjà %(already)s le %(date)s : avec %(hours)s de plus, la "

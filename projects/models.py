@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from contribbudget.models import FieldOfAction, Member
 from contribbudget.money import MoneyField
 
-
 # Path segments the project pages use under /projets/: a project cannot take them as slug.
 RESERVED_SLUGS = {"reseau", "grains", "enveloppes", "demandes", "public"}
 

@@ -6,3 +6,6 @@ class RetributionsConfig(AppConfig):
     name = "retributions"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Rétributions")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the desk's cache invalidation

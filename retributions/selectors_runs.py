@@ -39,9 +39,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from contribbudget.money import ZERO
-from contribbudget.permissions import member_of
+from contribbudget.permissions import member_of, steered_projects
 from contributions.models import Contribution
-from projects.models import Adjustment, CoordinationGrain, Envelope, Project, ProjectRole
+from projects.models import Adjustment, CoordinationGrain, Envelope, ProjectRole
 
 from .models import RetributionLine, RetributionRun
 
@@ -203,14 +203,7 @@ def has_validated_work(envelope: Envelope, period_start: datetime.date,
 
 # --- Pages ---------------------------------------------------------------------------------
 
-def steerable_projects(user) -> QuerySet[Project]:
-    """Projects whose runs the user may start: piloted ones, all for coordinators."""
-    member = member_of(user)
-    if member is None:
-        return Project.objects.none()
-    if member.is_coordinator:
-        return Project.objects.all()
-    return Project.objects.filter(roles__member=member, roles__role=ProjectRole.Role.PILOT)
+steerable_projects = steered_projects  # pilots their projects, coordinators all
 
 
 def steerable_envelopes(user) -> QuerySet[Envelope]:

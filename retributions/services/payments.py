@@ -12,6 +12,7 @@ from contribbudget.models import AuditEvent
 from contribbudget.services import audit_record
 
 from ..models import RetributionLine, RetributionRun
+from .report_data import forget_year_totals
 
 
 @transaction.atomic
@@ -40,6 +41,7 @@ def payments_mark_paid(*, actor, line_ids: Iterable[int], paid_on: datetime.date
         runs.setdefault(run_id, []).append(pk)
     marked = RetributionLine.objects.filter(pk__in=[pk for ids in runs.values() for pk in ids]
                                             ).update(paid_on=paid_on, payment_reference=reference[:100])
+    forget_year_totals()  # a bulk update sends no post_save
     for run in RetributionRun.objects.filter(pk__in=runs).select_related("envelope__project"):
         audit_record(actor=actor, action=AuditEvent.Action.PAYMENT_MARKED, obj=run,
                      project=run.envelope.project, reason=reference,

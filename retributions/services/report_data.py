@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import datetime
 import math
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -35,6 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from contribbudget.models import Member, NetworkSettings, Preference
 from contribbudget.money import ZERO, to_cents
@@ -372,3 +376,29 @@ def year_totals(year: int) -> dict:
     return {"year": year, "budget": budget, "distributed": lines["distributed"],
             "paid": lines["paid"], "to_pay": lines["distributed"] - lines["paid"],
             "in_kind": in_kind_from_groups(groups), "validated_hours": hours}
+
+
+# The desk's totals scan the whole year of the network (a million rows at federation scale,
+# ~0.25 s): they are kept in the cache (Redis in production) for a few minutes, stamped with
+# the time they were computed, and forgotten at once when money moves (a run approved or
+# reopened, a payment recorded, a funding changed) — see retributions/signals.py. Validated
+# hours feed the in-kind figure within DESK_TOTALS_SECONDS; the page says when it was computed
+# and offers "Recalculer".
+DESK_TOTALS_SECONDS = 300
+_DESK_GENERATION_KEY = "desk:totals:generation"
+
+
+def forget_year_totals() -> None:
+    """Make every cached year of the desk stale (after the transaction commits)."""
+    transaction.on_commit(lambda: cache.set(_DESK_GENERATION_KEY, time.time_ns(), None))
+
+
+def cached_year_totals(year: int, *, refresh: bool = False) -> dict:
+    """:func:`year_totals` from the cache when fresh, with ``computed_at``."""
+    generation = cache.get_or_set(_DESK_GENERATION_KEY, time.time_ns, None)
+    key = f"desk:totals:{generation}:{year}"
+    totals = None if refresh else cache.get(key)
+    if totals is None:
+        totals = {**year_totals(year), "computed_at": timezone.now()}
+        cache.set(key, totals, DESK_TOTALS_SECONDS)
+    return totals

@@ -33,7 +33,7 @@ from projects.selectors import envelopes_with_totals
 from ..forms_documents import ContributionExportFilter, FunderReportForm, StatementForm
 from ..models import Document, RetributionLine, RetributionRun, ShareLink
 from ..services import documents as services
-from ..services.report_data import COUNTED, valuation, year_totals
+from ..services.report_data import COUNTED, cached_year_totals, valuation
 
 # --- Permissions ---------------------------------------------------------------------------
 
@@ -111,7 +111,7 @@ def desk(request):
                  .order_by("-created_at", "-pk"))
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
     return render(request, "retributions/desk.html", {
-        "totals": year_totals(year), "year": year, "years": range(today.year - 3, today.year + 2),
+        "totals": cached_year_totals(year, refresh="recalculer" in request.GET), "year": year, "years": range(today.year - 3, today.year + 2),
         "page": page, "documents": page.object_list,
         "export_filter": ContributionExportFilter(),
         "projects": Project.objects.order_by("name").only("name", "slug"),

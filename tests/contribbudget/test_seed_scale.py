@@ -1,0 +1,59 @@
+"""``seed_scale``: the benchmark's federation — the rows asked for, realistic, reproducible.
+PostgreSQL only, like the benchmark (`.ci/run` runs these)."""
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from contributions.models import Contribution
+from projects.models import Envelope
+
+pytestmark = pytest.mark.django_db
+postgres = pytest.mark.postgres
+SIZE = ["--members", "60", "--projects", "6", "--contributions", "3000"]
+
+
+def _seed(prefix: str, *extra: str) -> list[tuple]:
+    call_command("seed_scale", *SIZE, "--seed", "7", "--prefix", prefix, "--force", *extra,
+                 stdout=open("/dev/null", "w"))
+    rows = (Contribution.objects.filter(project__slug__startswith=f"{prefix}-")
+            .values_list("member__first_name", "project__slug", "date", "hours", "kind", "status"))
+    return sorted((first, slug.removeprefix(prefix), *rest) for first, slug, *rest in rows)
+
+
+@postgres
+def test_seed_scale_creates_the_rows_asked_for_with_every_status_and_envelope_kind():
+    rows = _seed("a")
+    assert len(rows) == 3000
+    assert {r[5] for r in rows} == {"draft", "submitted", "validated", "retributed", "rejected"}
+    for slug in {r[1] for r in rows}:
+        kinds = set(Envelope.objects.filter(project__slug="a" + slug).values_list("kind", flat=True))
+        assert kinds == {k.value for k in Envelope.Kind}
+
+
+@postgres
+def test_seed_scale_has_a_few_busy_members_but_nobody_holds_the_network():
+    rows = _seed("b")
+    per_member = Counter(r[0] for r in rows).most_common()
+    busiest, median = per_member[0][1], per_member[len(per_member) // 2][1]
+    assert busiest > 3 * median  # a heavy tail: a few very active members
+    assert busiest < len(rows) * 0.15  # not a fifth of all the work on one person
+
+
+@postgres
+def test_seed_scale_is_reproducible_from_its_seed():
+    assert _seed("c") == _seed("d")
+
+
+@postgres
+def test_seed_scale_refuses_a_database_that_has_contributions_unless_forced():
+    _seed("e")
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_scale", *SIZE)
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="checks the refusal on SQLite")
+def test_seed_scale_says_it_needs_postgresql():
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("seed_scale", *SIZE)
