@@ -48,11 +48,10 @@ def main() -> dict:
         field=some_project.field, name=f"Import bench {stamp}", slug=f"import-bench-{stamp}",
         start=timezone.localdate() - datetime.timedelta(days=5 * 365), phase="production")
     envelope = Envelope.objects.create(project=project, name="Production", kind="production")
-    members = list(Member.objects.order_by("pk")[100:130])
+    members = list(Member.objects.select_related("user").order_by("pk")[100:130])
     ProjectRole.objects.bulk_create([ProjectRole(project=project, member=m, role="contributor")
                                      for m in members])
-    emails = [m.user.email for m in Member.objects.filter(pk__in=[m.pk for m in members])
-              .select_related("user")]
+    emails = [m.user.email for m in members]
     Member.objects.filter(pk=Member.objects.order_by("pk").first().pk).update(is_coordinator=True)
     coordinator = Member.objects.select_related("user").order_by("pk").first()
     content = csv_bytes(project, envelope, emails)

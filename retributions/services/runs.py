@@ -163,7 +163,7 @@ def _report(run_id: int, token: str, done: int, progress: Progress | None) -> No
         progress(done, STEPS)
     delay = os.environ.get("CONTRIBBUDGET_TEST_TASK_DELAY")
     if delay:  # test-only: lets the kill -9 test catch a worker in the middle of a compute
-        time.sleep(float(delay))
+        time.sleep(int(delay))  # whole seconds
 
 
 def _gather(run: RetributionRun) -> list[sel.MemberHours]:

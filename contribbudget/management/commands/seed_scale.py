@@ -14,6 +14,7 @@ has contributions unless ``--force`` is given (it only adds rows; it never delet
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 import time
 from decimal import Decimal
@@ -145,11 +146,13 @@ class ScaleBuilder:
         # of all: the busiest member logs a few thousand contributions, not a fifth of all.
         roles, self.teams = [], {}
         teams_of, size = [0] * n_members, min(22, n_members)
+        # Cumulated once (choices() would redo it on every draw); same draws as weights=.
+        everyone, cumulative = range(n_members), list(itertools.accumulate(self.activity))
         free = n_members  # members still under MAX_TEAMS; below a team's size, anyone goes
         for project in self.projects:
             team: list[int] = []
             while len(team) < size:
-                index = rng.choices(range(n_members), weights=self.activity)[0]
+                index = rng.choices(everyone, cum_weights=cumulative)[0]
                 if index not in team and (teams_of[index] < MAX_TEAMS or free < size):
                     team.append(index)
                     teams_of[index] += 1
