@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) messages
 
 messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v0 || $(PY) -m contribbudget.compile_po locale
+	$(PY) manage.py compilemessages --ignore=.venv -v0 || $(PY) -m contribbudget.compile_po locale && $(PY) -m contribbudget.compile_po i18n
 
 migrate: setup
 	$(PY) manage.py migrate --noinput -v0

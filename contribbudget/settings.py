@@ -134,7 +134,10 @@ OPEN_SIGNUP = env_bool("OPEN_SIGNUP", False)
 # --- Internationalisation: French first, English available ---------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The main catalogue, then one catalogue per feature under i18n/<feature>/locale/ (written by
+# hand, without source locations, so parallel work on separate features never conflicts on
+# one file; `msgcat` can fold them into the main one at any time).
+LOCALE_PATHS = [BASE_DIR / "locale", *sorted((BASE_DIR / "i18n").glob("*/locale"))]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
