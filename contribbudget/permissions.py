@@ -170,3 +170,42 @@ def get_contribution_for(user, pk, *, action: str = "view") -> Contribution:
     if not checks[action]():
         raise PermissionDenied
     return contribution
+
+
+# --- The network's administration (places, fields, members, invitations, settings) ----------
+
+NETWORK_ACTIONS = ("view", "manage")
+
+
+def can_on_network(user, action: str) -> bool:
+    """manage (settings, places, fields, members' roles, invitations): coordinators;
+    view (the member directory, read-only): coordinators and treasurers."""
+    if action not in NETWORK_ACTIONS:
+        raise ValueError(action)
+    member = member_of(user)
+    if member is None:
+        return False
+    if action == "view":
+        return member.is_coordinator or member.is_treasurer
+    return member.is_coordinator
+
+
+def require_network(user, *, action: str = "manage") -> Member:
+    """The acting member, or 404 for accounts without a member profile, or 403 for members
+    who lack the right."""
+    member = member_of(user)
+    if member is None:
+        raise Http404
+    if not can_on_network(user, action):
+        raise PermissionDenied
+    return member
+
+
+def get_network_object_for(user, model, pk, *, action: str = "manage"):
+    """A place, field of action, member or invitation of the network, for a network page:
+    404 for non-members and unknown ids, 403 for members lacking the right."""
+    require_network(user, action=action)
+    try:
+        return model.objects.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -1,0 +1,40 @@
+"""Absolute links for emails.
+
+Order: ``SITE_URL`` when set (production sets it); else the host of the request that sends
+the email (so ``runserver`` on any port sends links that work); else, for emails sent
+without a request (weekly reminders, digests, task emails), the address the network's
+settings recorded from the last coordinator page view (``remember_site_url``), and as a
+last resort ``http://localhost:8000`` (the development server's default).
+"""
+from __future__ import annotations
+
+from django.conf import settings
+
+FALLBACK_SITE_URL = "http://localhost:8000"
+
+
+def site_url(request=None) -> str:
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    from .models import NetworkSettings
+
+    recorded = (NetworkSettings.objects.filter(pk=1).values_list("site_url", flat=True).first())
+    return (recorded or FALLBACK_SITE_URL).rstrip("/")
+
+
+def absolute_url(path: str, request=None) -> str:
+    return site_url(request) + path
+
+
+def remember_site_url(request) -> None:
+    """Record the request's base URL as the network's address for request-less emails (one
+    cheap UPDATE, only when it changed). Called from coordinator pages."""
+    if settings.SITE_URL:
+        return
+    from .models import NetworkSettings
+
+    url = request.build_absolute_uri("/").rstrip("/")
+    NetworkSettings.load()
+    NetworkSettings.objects.filter(pk=1).exclude(site_url=url).update(site_url=url)
