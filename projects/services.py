@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contribbudget.links import absolute_url
 from contribbudget.models import AuditEvent, FieldOfAction, Member
 from contribbudget.money import ZERO, format_money
 from contribbudget.services import audit_record
@@ -290,7 +290,7 @@ def envelope_transfer(*, source: Envelope, target: Envelope, amount, reason: str
 # --- Adjustment requests ---------------------------------------------------------------------
 
 def _envelope_url(envelope: Envelope) -> str:
-    return settings.SITE_URL + reverse("projects:envelope_detail", args=[envelope.pk])
+    return absolute_url(reverse("projects:envelope_detail", args=[envelope.pk]))
 
 
 @transaction.atomic
