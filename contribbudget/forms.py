@@ -74,10 +74,11 @@ class NetworkSettingsForm(forms.Form):
 class TemplateRowForm(forms.Form):
     """One envelope of the default template."""
 
-    kind = forms.ChoiceField(label=_("Type"), choices=Envelope.Kind.choices)
+    # A blank first choice: the empty extra row stays unchanged, so it is skipped.
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *Envelope.Kind.choices])
     name = forms.CharField(label=_("Nom"), max_length=200)
     share = _number(_("Part du budget (%)"), digits=5, places=2, maximum="100")
-    rule = forms.ChoiceField(label=_("Règle"), choices=Envelope.Rule.choices)
+    rule = forms.ChoiceField(label=_("Règle"), choices=[("", "—"), *Envelope.Rule.choices])
     daily_rate = _number(_("Coût journalier (€)"), digits=13, places=2)
 
 
