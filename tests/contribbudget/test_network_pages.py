@@ -220,8 +220,7 @@ def test_directory_searches_and_shows_places_roles_and_projects(world, client_fo
     assert world.treasurer.full_name in body and world.contributor.full_name not in body
 
 
-def test_directory_query_count_does_not_grow_with_members(world, client_for,
-                                                          django_assert_max_num_queries):
+def test_directory_query_count_does_not_grow_with_members(world, client_for):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -229,7 +228,7 @@ def test_directory_query_count_does_not_grow_with_members(world, client_for,
     client.get(reverse("network:members"))
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("network:members"))
-    for i in range(30):
+    for _ in range(30):
         m = factories.member("Zed", home_place=world.contributor.home_place)
         factories.role(world.other_project, m)
     with CaptureQueriesContext(connection) as large:
@@ -263,8 +262,9 @@ def test_removing_the_last_coordinator_is_refused(world, client_for):
     client_for(world.coordinator).post(reverse("network:member", args=[other.pk]), {})
     other.refresh_from_db()
     assert not other.is_coordinator
-    from contribbudget.network_services import member_update
     from django.core.exceptions import ValidationError
+
+    from contribbudget.network_services import member_update
 
     with pytest.raises(ValidationError, match="dernière personne de la coordination"):
         member_update(actor=other.user, member=world.coordinator, home_place=None,
@@ -299,8 +299,9 @@ def test_deactivating_yourself_or_the_last_coordinator_is_refused(world, client_
         reverse("network:member_set_active", args=[world.coordinator.pk]), {"active": "0"},
         follow=True)
     assert "votre propre compte" in response.content.decode()
-    from contribbudget.network_services import member_set_active
     from django.core.exceptions import ValidationError
+
+    from contribbudget.network_services import member_set_active
 
     with pytest.raises(ValidationError, match="dernière personne de la coordination"):
         member_set_active(actor=world.treasurer.user, member=world.coordinator, active=False)

@@ -98,3 +98,11 @@ def test_network_menu_shows_its_pages_by_role(world, client_for):
     assert reverse("network:settings") not in treasurer
     contributor = client_for(world.contributor).get("/").content.decode()
     assert reverse("network:members") not in contributor
+
+
+def test_network_pages_are_translated_into_english(world, client_for):
+    client = client_for(world.coordinator)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Network settings" in client.get(reverse("network:settings")).content.decode()
+    assert "Member directory" in client.get(reverse("network:members")).content.decode()
+    assert "Invite people" in client.get(reverse("invitation_create")).content.decode()
