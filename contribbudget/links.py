@@ -3,8 +3,8 @@
 Order: ``SITE_URL`` when set (production sets it); else the host of the request that sends
 the email (so ``runserver`` on any port sends links that work); else, for emails sent
 without a request (weekly reminders, digests, task emails), the address the network's
-settings recorded from the last coordinator page view (``remember_site_url``), and as a
-last resort ``http://localhost:8000`` (the development server's default).
+settings hold (recorded from the first coordinator page view, editable on the settings
+page: ``remember_site_url``), and as a last resort ``http://localhost:8000``.
 """
 from __future__ import annotations
 
@@ -29,12 +29,13 @@ def absolute_url(path: str, request=None) -> str:
 
 
 def remember_site_url(request) -> None:
-    """Record the request's base URL as the network's address for request-less emails (one
-    cheap UPDATE, only when it changed). Called from coordinator pages."""
+    """Record the request's base URL as the network's address for request-less emails, when
+    none is recorded yet (a coordinator may then change it on the settings page; a visit
+    through another host never overwrites it). Called from coordinator pages."""
     if settings.SITE_URL:
         return
     from .models import NetworkSettings
 
-    url = request.build_absolute_uri("/").rstrip("/")
     NetworkSettings.load()
-    NetworkSettings.objects.filter(pk=1).exclude(site_url=url).update(site_url=url)
+    NetworkSettings.objects.filter(pk=1, site_url="").update(
+        site_url=request.build_absolute_uri("/").rstrip("/"))

@@ -144,7 +144,10 @@ def place_update(*, actor, place: Place, **changes) -> Place:
         changes["name"] = _check_name(Place, changes["name"], place.pk, _(
             "Un lieu s'appelle déjà « %(name)s » : choisissez un autre nom."))
     if "siret" in changes:
-        changes["siret"] = validate_siret_field(changes["siret"])
+        typed = "".join((changes["siret"] or "").split())
+        # Checked when it changes: a SIRET recorded before the key was checked does not
+        # block editing the place's other fields.
+        changes["siret"] = typed if typed == place.siret else validate_siret_field(typed)
     before, after = _apply(place, changes, PLACE_FIELDS)
     _raise_full_clean(place)
     place.save()

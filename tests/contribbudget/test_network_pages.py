@@ -327,3 +327,15 @@ def test_logo_and_identity_are_in_the_rendered_pdfs(world):
         text = first.extract_text()
         assert "Association TL37" in text and "732 829 320 00074" in text
         assert len(first.images) >= 1
+
+
+def test_a_place_with_an_old_unchecked_siret_can_still_be_edited(world, client_for):
+    place = factories.place(name="Ancien", siret="00000000000001")
+    response = client_for(world.coordinator).post(reverse("network:place", args=[place.pk]), {
+        "name": "Ancien", "siret": "00000000000001", "city": "Blois"})
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.city == "Blois"
+    response = client_for(world.coordinator).post(reverse("network:place", args=[place.pk]), {
+        "name": "Ancien", "siret": "00000000000002", "city": "Blois"})
+    assert "clé de contrôle incorrecte" in response.content.decode()
