@@ -60,3 +60,25 @@ def invitations_list(*, status: str = "") -> QuerySet[Invitation]:
     elif status == "revoked":
         invitations = invitations.filter(revoked_at__isnull=False)
     return invitations.order_by("-last_sent_at", "-pk")
+
+
+def first_steps() -> list[dict] | None:
+    """A new network's first steps for its coordinators' home page (DESIGN.md §10), or None
+    once all are done. Four EXISTS queries."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .models import AuditEvent
+
+    steps = [
+        {"label": _("Renseigner les paramètres du réseau (identité, SIRET, modèle d'enveloppes)"),
+         "url": reverse("network:settings"),
+         "done": AuditEvent.objects.filter(action=AuditEvent.Action.NETWORK_SETTINGS_UPDATED).exists()},
+        {"label": _("Ajouter les lieux du réseau"), "url": reverse("network:places"),
+         "done": Place.objects.exists()},
+        {"label": _("Créer les champs d'action"), "url": reverse("network:fields"),
+         "done": FieldOfAction.objects.exists()},
+        {"label": _("Inviter les personnes du réseau"), "url": reverse("invitation_create"),
+         "done": Invitation.objects.exists()},
+    ]
+    return None if all(step["done"] for step in steps) else steps

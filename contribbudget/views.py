@@ -16,7 +16,7 @@ from .forms import InvitationForm
 from .invitations import invitation_resend, invitation_revoke, invitations_create
 from .links import remember_site_url
 from .models import Invitation
-from .network_selectors import invitations_list
+from .network_selectors import first_steps, invitations_list
 from .network_views import put_errors
 from .permissions import get_network_object_for, member_of, require_network
 
@@ -33,6 +33,8 @@ def home(request):
         context["pilot"] = pilot_projects
     if member.is_treasurer or member.is_coordinator:
         context["network"] = selectors.network_totals()
+    if member.is_coordinator:
+        context["first_steps"] = first_steps()
     return render(request, "home.html", context)
 
 

@@ -106,3 +106,20 @@ def test_network_pages_are_translated_into_english(world, client_for):
     assert "Network settings" in client.get(reverse("network:settings")).content.decode()
     assert "Member directory" in client.get(reverse("network:members")).content.decode()
     assert "Invite people" in client.get(reverse("invitation_create")).content.decode()
+
+
+def test_a_new_networks_coordinator_sees_the_first_steps_until_done(db, client_for):
+    coordinator = factories.member("Sacha", is_coordinator=True)
+    body = client_for(coordinator).get("/").content.decode()
+    assert "Premiers pas du réseau" in body and reverse("network:places") in body
+    contributor = factories.member("Camille")
+    assert "Premiers pas du réseau" not in client_for(contributor).get("/").content.decode()
+
+
+def test_the_demo_like_network_shows_no_first_steps_once_done(world, client_for):
+    from contribbudget.network_services import network_settings_update
+
+    network_settings_update(actor=world.coordinator.user, name="Réseau")
+    Invitation.objects.create(email="z@example.org", first_name="Z", last_name="",
+                              invited_by=world.coordinator.user)
+    assert "Premiers pas du réseau" not in client_for(world.coordinator).get("/").content.decode()
