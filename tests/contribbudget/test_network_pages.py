@@ -275,6 +275,8 @@ def test_removing_the_last_coordinator_is_refused(world, client_for):
 
 def test_deactivated_member_cannot_log_in_and_their_work_stays(world, client_for):
     factories.contribution(world.contributor, world.envelope)
+    open_session = client_for(world.contributor)
+    assert open_session.get("/").status_code == 200
     response = client_for(world.coordinator).post(
         reverse("network:member_set_active", args=[world.contributor.pk]),
         {"active": "0", "reason": "a quitté le réseau"}, follow=True)
@@ -287,6 +289,8 @@ def test_deactivated_member_cannot_log_in_and_their_work_stays(world, client_for
                                                      "password": factories.PASSWORD})
     assert login.status_code != 302 or "inactive" in login["Location"]
     assert AuditEvent.objects.filter(action="member.deactivated", reason="a quitté le réseau").exists()
+    # A session opened before is over too.
+    assert open_session.get("/").status_code == 302
     # Back again.
     client_for(world.coordinator).post(
         reverse("network:member_set_active", args=[world.contributor.pk]), {"active": "1"})
