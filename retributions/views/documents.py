@@ -32,8 +32,9 @@ from projects.selectors import envelopes_with_totals
 
 from ..forms_documents import ContributionExportFilter, FunderReportForm, StatementForm
 from ..models import Document, RetributionLine, RetributionRun, ShareLink
+from ..selectors.desk import cached_year_totals
+from ..selectors.report import COUNTED, valuation
 from ..services import documents as services
-from ..services.report_data import COUNTED, cached_year_totals, valuation
 
 # --- Permissions ---------------------------------------------------------------------------
 
