@@ -6,15 +6,13 @@ members who can see an object but lack the right for an action get 403.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-if TYPE_CHECKING:
-    from contribbudget.models import Member
-    from contributions.models import Contribution
-    from projects.models import Project
+from contributions.models import Contribution
+from projects.models import Project, ProjectRole
+
+from .models import Member
 
 
 def member_of(user) -> Member | None:
@@ -43,8 +41,6 @@ def sees_all_finances(user) -> bool:
 
 
 def project_role(user, project: Project) -> str | None:
-    from projects.models import ProjectRole
-
     member = member_of(user)
     if member is None:
         return None
@@ -53,14 +49,10 @@ def project_role(user, project: Project) -> str | None:
 
 
 def is_pilot(user, project: Project) -> bool:
-    from projects.models import ProjectRole
-
     return project_role(user, project) == ProjectRole.Role.PILOT
 
 
 def piloted_project_ids(user) -> list[int]:
-    from projects.models import ProjectRole
-
     member = member_of(user)
     if member is None:
         return []
@@ -71,8 +63,6 @@ def piloted_project_ids(user) -> list[int]:
 def steered_projects(user):
     """Projects the user steers — validates their contributions, starts their runs: those
     they pilot, all of them for a coordinator."""
-    from projects.models import Project, ProjectRole
-
     member = member_of(user)
     if member is None:
         return Project.objects.none()
@@ -90,8 +80,6 @@ def can_on_project(user, project: Project, action: str) -> bool:
     """view: any member; contribute: team, or anyone while the project is open (not closed);
     steer (envelopes, validation, runs): its pilots and coordinators;
     finance (reports, payments): its pilots, treasurers and coordinators."""
-    from projects.models import Project as ProjectModel
-
     if action not in PROJECT_ACTIONS:
         raise ValueError(action)
     member = member_of(user)
@@ -101,7 +89,7 @@ def can_on_project(user, project: Project, action: str) -> bool:
         return True
     role = project_role(user, project)
     if action == "contribute":
-        if project.phase == ProjectModel.Phase.CLOSED:
+        if project.phase == Project.Phase.CLOSED:
             return False
         return role is not None or project.is_open
     if action == "steer":
@@ -111,15 +99,13 @@ def can_on_project(user, project: Project, action: str) -> bool:
 
 def get_project_for(user, pk, *, action: str = "view", queryset=None) -> Project:
     """The project, or 404 for non-members, or 403 when the member lacks the right."""
-    from projects.models import Project as ProjectModel
-
     if member_of(user) is None:
         raise Http404
-    qs = queryset if queryset is not None else ProjectModel.objects.select_related("field")
+    qs = queryset if queryset is not None else Project.objects.select_related("field")
     lookup = {"slug": pk} if isinstance(pk, str) and not pk.isdigit() else {"pk": pk}
     try:
         project = qs.get(**lookup)
-    except ProjectModel.DoesNotExist as exc:
+    except Project.DoesNotExist as exc:
         raise Http404 from exc
     if not can_on_project(user, project, action):
         raise PermissionDenied
@@ -155,12 +141,10 @@ def can_validate_contribution(user, contribution: Contribution) -> bool:
 
 
 def get_contribution_for(user, pk, *, action: str = "view") -> Contribution:
-    from contributions.models import Contribution as ContributionModel
-
     try:
-        contribution = ContributionModel.objects.select_related(
+        contribution = Contribution.objects.select_related(
             "member", "project", "envelope", "grain", "invited_by").get(pk=pk)
-    except (ContributionModel.DoesNotExist, ValueError) as exc:
+    except (Contribution.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     if not can_see_contribution(user, contribution):
         raise Http404

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from contribbudget.money import ZERO, format_money
+from retributions.models import RetributionRun
 
 from ..models import (
     Adjustment,
@@ -44,8 +45,6 @@ def _envelope_amount(envelope_id: int) -> Decimal:
 
 
 def _envelope_distributed(envelope_id: int) -> Decimal:
-    from retributions.models import RetributionRun
-
     total = RetributionRun.objects.filter(
         envelope_id=envelope_id, status=RetributionRun.Status.APPROVED).aggregate(
         t=Sum("distributed"))["t"]

@@ -63,7 +63,7 @@ def static_url_fetcher(url: str):
     directories (``file://`` URLs inside them; relative URLs resolve there) and refuses
     everything else — no network, no other file. WeasyPrint leaves a refused resource out
     of the PDF and logs it."""
-    from weasyprint.urls import URLFetcherResponse
+    from weasyprint.urls import URLFetcherResponse  # heavy: see render_pdf
 
     path = _static_file(url)
     mime_type, _encoding = mimetypes.guess_type(path.name)
@@ -72,7 +72,7 @@ def static_url_fetcher(url: str):
 
 
 def _fetcher():
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # heavy: see render_pdf
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
