@@ -8,8 +8,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("contribbudget", "projects", "contributions", "retributions", "demo")
 MAX_LINES = 400
@@ -115,7 +113,6 @@ def test_no_import_cycle_between_app_modules():
     assert _cycles(GRAPH) == []
 
 
-@pytest.mark.xfail(strict=True, reason="seed_demo/seed_scale move to the demo app next")
 def test_the_base_app_names_other_apps_only_from_its_site_modules():
     others = {app for app in APPS if app != "contribbudget"}
     offenders = {name: sorted(t for t in targets if t.split(".")[0] in others)
