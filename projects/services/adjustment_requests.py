@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, Member
+from contribbudget.permissions import ensure_can_request_adjustment
 from contribbudget.services import audit_record
 from contribbudget.tasks import send_email
 
@@ -32,9 +33,7 @@ def adjustment_request_create(*, envelope: Envelope, requested_by: Member, delta
                               work_estimate: str, reason: str) -> AdjustmentRequest:
     """A team member proposes to adjust an envelope; the project's pilots are emailed."""
     project = _lock_project(envelope.project_id)
-    is_team = ProjectRole.objects.filter(project=project, member=requested_by).exists()
-    if not (is_team or requested_by.is_coordinator):
-        raise PermissionDenied
+    ensure_can_request_adjustment(requested_by, project)
     delta = _money(delta, "delta")
     errors = {}
     if delta == 0:

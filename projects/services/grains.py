@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, FieldOfAction, Member
+from contribbudget.permissions import ensure_can_create_grain
 from contribbudget.services import audit_record
 
 from ..models import (
@@ -29,9 +30,7 @@ def grain_create(*, author, member: Member, field: FieldOfAction, project: Proje
     """A coordinator gives ``member`` a 0.3-FTE grain (0.2 driving ``project`` + 0.1 to
     contribute elsewhere) on ``field`` for a period, paid from ``envelope`` of ``project``.
     A member may hold several grains (several fields or periods)."""
-    author_member = getattr(author, "member", None)
-    if not (author_member and author_member.is_coordinator):
-        raise PermissionDenied
+    ensure_can_create_grain(author)
     project = _lock_project(project.pk)
     errors: dict[str, list[str]] = {}
 

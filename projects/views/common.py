@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from contribbudget.permissions import (
-    get_project_for,
-    member_of,
-    project_role,
-)
+from contribbudget.permissions import get_envelope_for, get_project_for, project_rights
 
 from .. import selectors
 from ..forms import (
     add_errors,
 )
-from ..models import Envelope, Project, ProjectRole
+from ..models import Envelope, Project
 
 
 def _project_with_totals(user, key, action: str) -> Project:
@@ -29,23 +24,16 @@ def _project_with_totals(user, key, action: str) -> Project:
 def _envelope_for(user, pk, action: str) -> tuple[Envelope, Project]:
     """The envelope and its project, with the project's permission check: an envelope id
     typed into the URL never bypasses it."""
-    envelope = Envelope.objects.filter(pk=pk).values("project_id").first()
-    if envelope is None or member_of(user) is None:
-        raise Http404
-    project = get_project_for(user, envelope["project_id"], action=action)
-    envelope = selectors.decorate_envelope(
-        selectors.envelopes_with_totals(Envelope.objects.filter(pk=pk)).get())
+    envelope = get_envelope_for(user, pk, action=action,
+                                queryset=selectors.envelopes_with_totals(Envelope.objects.all()))
+    project = envelope.project
+    envelope = selectors.decorate_envelope(envelope)
     envelope.project = project
     return envelope, project
 
 
-def _rights(user, project: Project) -> dict:
-    member = member_of(user)
-    role = project_role(user, project)
-    steer = role == ProjectRole.Role.PILOT or bool(member and member.is_coordinator)
-    return {"role": role, "can_steer": steer, "is_team": role is not None,
-            "can_request": role is not None or bool(member and member.is_coordinator),
-            "can_finance": steer or bool(member and member.is_treasurer)}
+#: What a project's pages show the user may do: decided by the permission module.
+_rights = project_rights
 
 
 def _chart(envelopes) -> dict:

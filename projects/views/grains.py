@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contribbudget.models import FieldOfAction, NetworkSettings
-from contribbudget.permissions import (
-    is_coordinator,
-    member_of,
-)
+from contribbudget.permissions import get_grain_for, get_member_for, is_coordinator
 
 from .. import selectors, services
 from ..forms import (
@@ -26,8 +21,7 @@ from .common import _service_form
 @login_required
 def grains(request):
     """Every grain of the network, by field of action (open to members: transparency)."""
-    if member_of(request.user) is None:
-        raise Http404
+    get_member_for(request.user)
     network = NetworkSettings.load()
     rows = [selectors.decorate_grain(g, network.hours_per_fte_year)
             for g in selectors.grains_with_usage().order_by("field__name", "member__last_name",
@@ -39,10 +33,7 @@ def grains(request):
 
 @login_required
 def grain_create(request):
-    if member_of(request.user) is None:
-        raise Http404
-    if not is_coordinator(request.user):
-        raise PermissionDenied
+    get_member_for(request.user, action="coordinate")
     form = GrainForm(request.POST or None)
     created = {}
 
@@ -60,9 +51,8 @@ def grain_create(request):
 
 @login_required
 def grain_detail(request, pk: int):
-    if member_of(request.user) is None:
-        raise Http404
-    grain = get_object_or_404(selectors.grains_with_usage(CoordinationGrain.objects.all()), pk=pk)
+    grain = get_grain_for(request.user, pk,
+                          queryset=selectors.grains_with_usage(CoordinationGrain.objects.all()))
     network = NetworkSettings.load()
     selectors.decorate_grain(grain, network.hours_per_fte_year)
     return render(request, "projects/grain_detail.html", {

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from contribbudget import exports
 from contribbudget.money import to_cents
-from contribbudget.permissions import (
-    member_of,
-    sees_all_finances,
-)
+from contribbudget.permissions import get_member_for
 
 from .. import selectors
 from ..filters import OverviewFilter
@@ -41,10 +36,7 @@ class OverviewView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if member_of(request.user) is None:
-                raise Http404
-            if not sees_all_finances(request.user):
-                raise PermissionDenied
+            get_member_for(request.user, action="finance")
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):

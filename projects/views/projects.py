@@ -3,15 +3,12 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from contribbudget.models import NetworkSettings
-from contribbudget.permissions import (
-    member_of,
-)
+from contribbudget.permissions import get_member_for
 
 from .. import selectors
 from ..forms import (
@@ -30,9 +27,7 @@ class ProjectListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        member = member_of(self.request.user)
-        if member is None:
-            raise Http404
+        member = get_member_for(self.request.user)
         my_role = ProjectRole.objects.filter(project=OuterRef("pk"), member=member).values("role")[:1]
         projects = list(selectors.projects_with_totals(Project.objects.select_related("field"))
                         .annotate(my_role=Subquery(my_role)).order_by("field__name", "name"))

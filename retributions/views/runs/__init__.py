@@ -1,6 +1,8 @@
 """Pages of retribution runs, smoothing rounds, a contributor's retributions and the
 treasurer's payments. Thin: permission, form, one service call, message, redirect."""
-from .common import RUN_LIST_LIMIT, _error_text, _errors_to_form, get_run_for
+from contribbudget.permissions import get_run_for  # decided there; importable here as before
+
+from .common import RUN_LIST_LIMIT, _error_text, _errors_to_form
 from .mine import my_retributions
 from .pages import (
     run_approve,

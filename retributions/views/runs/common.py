@@ -2,17 +2,9 @@
 module), the progress box."""
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-
-from contribbudget.permissions import (
-    can_on_project,
-    member_of,
-    project_role,
-    sees_all_finances,
-)
 
 from ...models import RetributionRun
 
@@ -31,26 +23,6 @@ def _errors_to_form(form, error: ValidationError) -> None:
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def get_run_for(user, pk, *, action: str = "view") -> RetributionRun:
-    """A run, or 404 for people with no business on its project, or 403 for members of the
-    project who may not do ``action``: ``view`` (pilots, treasurers, coordinators) or
-    ``steer`` (pilots, coordinators)."""
-    member = member_of(user)
-    if member is None:
-        raise Http404
-    try:
-        run = RetributionRun.objects.select_related("envelope__project", "created_by__member",
-                                                    "approved_by__member").get(pk=pk)
-    except (RetributionRun.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-    project = run.envelope.project
-    if not (sees_all_finances(user) or project_role(user, project)):
-        raise Http404
-    if not can_on_project(user, project, "finance" if action == "view" else "steer"):
-        raise PermissionDenied
-    return run
 
 
 def _progress_context(run: RetributionRun) -> dict:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from contribbudget.permissions import (
-    member_of,
+    get_member_for,
 )
 
 from ... import selectors_runs as sel
@@ -24,9 +24,7 @@ from .common import _errors_to_form
 
 @login_required
 def my_retributions(request):
-    member = member_of(request.user)
-    if member is None:
-        raise Http404
+    member = get_member_for(request.user)
     lines = list(sel.member_lines(member))
     bad = None
     if request.method == "POST":

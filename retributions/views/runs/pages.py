@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from contribbudget.permissions import (
     can_on_project,
-    member_of,
-    sees_all_finances,
+    get_line_for,
+    get_member_for,
+    get_run_for,
 )
 from contribbudget.services import history_of
 
@@ -26,18 +26,15 @@ from ...forms_runs import (
 )
 from ...models import RetributionLine, RetributionRun
 from ...services import runs as run_services
-from .common import RUN_LIST_LIMIT, _error_text, _errors_to_form, _progress_context, get_run_for
+from .common import RUN_LIST_LIMIT, _error_text, _errors_to_form, _progress_context
 
 # --- Runs ----------------------------------------------------------------------------------
 
 @login_required
 def run_list(request):
-    if member_of(request.user) is None:
-        raise Http404
+    get_member_for(request.user, action="runs")
     runs = sel.runs_visible_to(request.user).annotate(line_count=Count("lines"))
     can_start = sel.steerable_projects(request.user).exists()
-    if not can_start and not sees_all_finances(request.user):
-        raise PermissionDenied
     return render(request, "retributions/runs/list.html", {
         "runs": runs[:RUN_LIST_LIMIT], "can_start": can_start})
 
@@ -45,10 +42,7 @@ def run_list(request):
 @login_required
 def run_create(request):
     envelopes = sel.steerable_envelopes(request.user)
-    if member_of(request.user) is None:
-        raise Http404
-    if not sel.steerable_projects(request.user).exists():
-        raise PermissionDenied
+    get_member_for(request.user, action="steer")
     form = RunCreateForm(request.POST or None, envelopes=envelopes,
                          initial={"envelope": request.GET.get("envelope")})
     if request.method == "POST" and form.is_valid():
@@ -111,11 +105,8 @@ def run_progress(request, pk: int):
 @login_required
 @require_POST
 def run_line_override(request, pk: int):
-    try:
-        line = RetributionLine.objects.select_related("run").get(pk=pk)
-    except RetributionLine.DoesNotExist as exc:
-        raise Http404 from exc
-    run = get_run_for(request.user, line.run_id, action="steer")
+    line = get_line_for(request.user, pk, action="steer")
+    run = line.run
     form = LineOverrideForm(request.POST, line=line)
     if form.is_valid():
         try:

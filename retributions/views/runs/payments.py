@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contribbudget.exports import FORMATS, Column, export_response
 from contribbudget.permissions import (
-    is_treasurer,
-    member_of,
+    get_member_for,
 )
 
 from ... import selectors_runs as sel
@@ -58,10 +56,7 @@ def _payment_export(fmt: str, status: str):
 
 @login_required
 def payments(request):
-    if member_of(request.user) is None:
-        raise Http404
-    if not is_treasurer(request.user):
-        raise PermissionDenied
+    get_member_for(request.user, action="treasury")
     status = request.GET.get("status", "unpaid")
     if status not in PAYMENT_STATUSES:
         status = "unpaid"

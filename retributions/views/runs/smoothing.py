@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from contribbudget.models import Member
 from contribbudget.permissions import (
-    member_of,
+    get_member_for,
 )
 from contributions.models import Contribution
 from projects.models import Project
@@ -29,9 +28,7 @@ from .common import _errors_to_form
 
 @login_required
 def smoothing_request_create(request):
-    member = member_of(request.user)
-    if member is None:
-        raise Http404
+    member = get_member_for(request.user)
     projects = Project.objects.filter(contributions__member=member).distinct()
     form = SmoothingRequestForm(request.POST or None, projects=projects)
     if request.method == "POST" and form.is_valid():
@@ -49,11 +46,8 @@ def smoothing_request_create(request):
 
 @login_required
 def smoothing_run_create(request):
-    if member_of(request.user) is None:
-        raise Http404
+    get_member_for(request.user, action="steer")
     projects = sel.steerable_projects(request.user).filter(envelopes__kind="reserve").distinct()
-    if not sel.steerable_projects(request.user).exists():
-        raise PermissionDenied
     data = request.POST if request.method == "POST" else (request.GET or None)
     project = None
     raw_project = (data or {}).get("project")
