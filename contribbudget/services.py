@@ -1,5 +1,5 @@
-"""Network-level services: the audit trail. Invitations live in ``invitations.py``, the
-network's settings, places, fields and members in ``network_services.py``."""
+"""Network-level services: the audit trail. Invitations live in ``network/invitations.py``, the
+network's settings, places, fields and members in ``network/services.py``."""
 from __future__ import annotations
 
 from django.db import models

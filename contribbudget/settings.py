@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "projects",
     "contributions",
     "retributions",
+    # The network's administration pages (no models of its own).
+    "network",
     # Demo and scale data (seed_demo, seed_scale): a development app no other app imports.
     "demo",
 ]
@@ -142,8 +144,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_ADAPTER = "contribbudget.accounts.InvitationAccountAdapter"
-ACCOUNT_SIGNUP_FORM_CLASS = "contribbudget.accounts.SignupNamesForm"
+ACCOUNT_ADAPTER = "network.accounts.InvitationAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "network.accounts.SignupNamesForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Budget contributif] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}

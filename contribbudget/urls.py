@@ -5,20 +5,22 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from network import invitation_views
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
-    path("invitations/", views.invitations, name="invitation_create"),
-    path("invitations/<int:pk>/renvoyer/", views.invitation_action, {"action": "resend"},
-         name="invitation_resend"),
-    path("invitations/<int:pk>/revoquer/", views.invitation_action, {"action": "revoke"},
-         name="invitation_revoke"),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/", invitation_views.invitations, name="invitation_create"),
+    path("invitations/<int:pk>/renvoyer/", invitation_views.invitation_action,
+         {"action": "resend"}, name="invitation_resend"),
+    path("invitations/<int:pk>/revoquer/", invitation_views.invitation_action,
+         {"action": "revoke"}, name="invitation_revoke"),
+    path("invitations/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
     path("healthz", views.healthz, name="healthz"),
-    path("reseau/", include("contribbudget.network_urls")),
+    path("reseau/", include("network.urls")),
     path("projets/", include("projects.urls")),
     path("contributions/", include("contributions.urls")),
     path("retributions/", include("retributions.urls")),

@@ -66,8 +66,8 @@ def static_url_fetcher(url: str):
     from weasyprint.urls import URLFetcherResponse  # heavy: see render_pdf
 
     if url.startswith("data:image/"):
-        # The network's logo, inlined by the template (contribbudget.pdf_identity): no fetch.
-        from contribbudget.pdf_identity import decode_data_image
+        # The network's logo, inlined by the template (network.pdf_identity): no fetch.
+        from network.pdf_identity import decode_data_image
 
         mime_type, content = decode_data_image(url)
         return URLFetcherResponse(url, content, {"Content-Type": mime_type})
@@ -98,7 +98,7 @@ def render_pdf(html: str) -> tuple[bytes, int]:
 
 
 def _base_context(title: str, header_right: str) -> dict:
-    from contribbudget.pdf_identity import network_identity
+    from network.pdf_identity import network_identity
 
     return {"title": title, "generated_at": timezone.localtime(),
             "header_left": NetworkSettings.load().name, "header_right": header_right,

@@ -117,7 +117,7 @@ def test_a_new_networks_coordinator_sees_the_first_steps_until_done(db, client_f
 
 
 def test_the_demo_like_network_shows_no_first_steps_once_done(world, client_for):
-    from contribbudget.network_services import network_settings_update
+    from network.services import network_settings_update
 
     network_settings_update(actor=world.coordinator.user, name="Réseau")
     Invitation.objects.create(email="z@example.org", first_name="Z", last_name="",

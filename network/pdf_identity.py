@@ -6,8 +6,9 @@ from __future__ import annotations
 import base64
 import binascii
 
-from .models import NetworkSettings
-from .network_validators import LOGO_FORMATS
+from contribbudget.models import NetworkSettings
+
+from .validators import LOGO_FORMATS
 
 ALLOWED = set(LOGO_FORMATS.values())
 

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from contribbudget.models import AuditEvent, FieldOfAction, Member, NetworkSettings, Place
+from contribbudget.services import audit_record
 from projects.models import Envelope
 
 from .accounts import unique_username
-from .models import AuditEvent, FieldOfAction, Member, NetworkSettings, Place
-from .network_validators import clean_envelope_template, validate_siret
-from .services import audit_record
+from .validators import clean_envelope_template, validate_siret
 
 SETTINGS_FIELDS = ("name", "legal_name", "siret", "address", "hours_per_fte_year",
                    "hours_per_day", "reference_daily_rate", "daily_rate_outlier_factor",

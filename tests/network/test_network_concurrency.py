@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from contribbudget.models import Member
-from contribbudget.network_services import member_set_active, member_update
+from network.services import member_set_active, member_update
 
 from .. import factories
 

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 from stdnum.fr import siret as stdnum_siret
 
 from projects.models import Envelope
@@ -32,8 +33,6 @@ def validate_siret(value: str) -> str:
 def validate_logo(upload) -> None:
     """A PNG or JPEG image, at most NETWORK_LOGO_MAX_BYTES, checked by opening it (a file
     named .png that is not an image is refused)."""
-    from PIL import Image, UnidentifiedImageError
-
     limit = settings.NETWORK_LOGO_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(_("Le logo dépasse %(max)d Ko : réduisez l'image.")

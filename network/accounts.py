@@ -10,6 +10,7 @@ which also gives the project role it carries). The email is verified: the link p
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from contribbudget.models import Invitation, Member
+
+from .invitations import invitation_accept
 
 INVITATION_SESSION_KEY = "contribbudget_invitation"
 USERNAME_MAX = 150
@@ -37,8 +42,6 @@ def unique_username(email: str) -> str:
 
 def pending_invitation(request):
     """The usable invitation whose link this browser followed (pending, not expired)."""
-    from .models import Invitation
-
     token = request.session.get(INVITATION_SESSION_KEY) if request else None
     if not token:
         return None
@@ -57,8 +60,6 @@ class SignupNamesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from allauth.core import context
-
         invitation = pending_invitation(getattr(context, "request", None))
         if invitation is not None:
             self.fields["first_name"].initial = invitation.first_name
@@ -87,9 +88,6 @@ class InvitationAccountAdapter(DefaultAccountAdapter):
 
     @transaction.atomic
     def save_user(self, request, user, form, commit=True):
-        from .invitations import invitation_accept
-        from .models import Member
-
         invitation = pending_invitation(request)
         user = super().save_user(request, user, form, commit=commit)
         data = getattr(form, "cleaned_data", {}) or {}

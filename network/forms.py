@@ -1,5 +1,5 @@
 """Forms of the network's pages. They parse and keep what was typed; the rules (unique
-names, last coordinator, template totals…) are the services' (network_services.py,
+names, last coordinator, template totals…) are the services' (network/services.py,
 invitations.py), whose French errors the views put back on these forms."""
 from decimal import Decimal
 
@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget.models import Invitation, Place
 from projects.models import Envelope, Project
 
-from .models import Invitation, Place
-from .network_validators import validate_logo, validate_siret
+from .validators import validate_logo, validate_siret
 
 
 def _number(label, *, digits, places, minimum="0", maximum=None, step="0.01", **kw):

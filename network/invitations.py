@@ -14,13 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contribbudget.links import absolute_url
+from contribbudget.models import AuditEvent, Invitation, Member, Place, new_token
+from contribbudget.network_defaults import invitation_expiry
+from contribbudget.services import audit_record
+from contribbudget.tasks import send_email
 from projects.models import Project, ProjectRole
-
-from .links import absolute_url
-from .models import AuditEvent, Invitation, Member, Place, new_token
-from .network_defaults import invitation_expiry
-from .services import audit_record
-from .tasks import send_email
 
 MAX_LINES = 200
 _SEPARATORS = re.compile(r"[,;\t]")

@@ -10,8 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import network_selectors as selectors
-from . import network_services as services
+from contribbudget.links import remember_site_url
+from contribbudget.models import FieldOfAction, Member, NetworkSettings, Place
+from contribbudget.permissions import get_network_object_for, require_network
+from contribbudget.services import history_of
+
+from . import selectors, services
 from .forms import (
     DeactivateForm,
     FieldForm,
@@ -21,10 +25,6 @@ from .forms import (
     TemplateFormSet,
     template_rows,
 )
-from .links import remember_site_url
-from .models import FieldOfAction, Member, NetworkSettings, Place
-from .permissions import get_network_object_for, require_network
-from .services import history_of
 
 
 def put_errors(form, error: ValidationError) -> None:

@@ -3,10 +3,12 @@ invitations. Each list is a fixed number of queries whatever the number of rows.
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from contribbudget.models import AuditEvent, FieldOfAction, Invitation, Member, Place
 from projects.models import ProjectRole
-
-from .models import FieldOfAction, Invitation, Member, Place
 
 
 def member_directory(*, q: str = "", place: str = "", role: str = "",
@@ -45,8 +47,6 @@ def fields_with_counts(*, archived: bool = False) -> QuerySet[FieldOfAction]:
 
 
 def invitations_list(*, status: str = "") -> QuerySet[Invitation]:
-    from django.utils import timezone
-
     now = timezone.now()
     invitations = Invitation.objects.select_related("project", "home_place", "invited_by__member")
     if status == "pending":
@@ -65,11 +65,6 @@ def invitations_list(*, status: str = "") -> QuerySet[Invitation]:
 def first_steps() -> list[dict] | None:
     """A new network's first steps for its coordinators' home page (DESIGN.md §10), or None
     once all are done. Four EXISTS queries."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from .models import AuditEvent
-
     steps = [
         {"label": _("Renseigner les paramètres du réseau (identité, SIRET, modèle d'enveloppes)"),
          "url": reverse("network:settings"),

@@ -2,7 +2,7 @@
 treasurers)."""
 from django.urls import path
 
-from . import network_views as views
+from . import views
 
 app_name = "network"
 

@@ -7,7 +7,7 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from contribbudget.network_services import coordinator_create
+from network.services import coordinator_create
 
 
 class Command(BaseCommand):

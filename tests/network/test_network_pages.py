@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from contribbudget.forms import InvitationForm
 from contribbudget.models import AuditEvent, FieldOfAction, Member, NetworkSettings, Place
 from contributions.models import Contribution
+from network.forms import InvitationForm
 
 from .. import factories
 
@@ -264,7 +264,7 @@ def test_removing_the_last_coordinator_is_refused(world, client_for):
     assert not other.is_coordinator
     from django.core.exceptions import ValidationError
 
-    from contribbudget.network_services import member_update
+    from network.services import member_update
 
     with pytest.raises(ValidationError, match="dernière personne de la coordination"):
         member_update(actor=other.user, member=world.coordinator, home_place=None,
@@ -305,7 +305,7 @@ def test_deactivating_yourself_or_the_last_coordinator_is_refused(world, client_
     assert "votre propre compte" in response.content.decode()
     from django.core.exceptions import ValidationError
 
-    from contribbudget.network_services import member_set_active
+    from network.services import member_set_active
 
     with pytest.raises(ValidationError, match="dernière personne de la coordination"):
         member_set_active(actor=world.treasurer.user, member=world.coordinator, active=False)
