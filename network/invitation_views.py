@@ -1,6 +1,7 @@
 """Invitations: the coordinators' page (invite in bulk, follow, resend, revoke) and the link
 an invited person follows."""
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -62,7 +63,8 @@ def invitation_action(request, pk: int, action: str):
         if action == "resend":
             invitation_resend(invitation=invitation, actor=request.user, request=request)
             messages.success(request, _("Invitation renvoyée à %(email)s (nouveau lien, valable "
-                                        "30 jours).") % {"email": invitation.email})
+                                        "%(days)d jours).") % {
+                "email": invitation.email, "days": settings.INVITATION_EXPIRY_DAYS})
         else:
             invitation_revoke(invitation=invitation, actor=request.user)
             messages.success(request, _("Invitation de %(email)s révoquée : son lien ne "

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from contribbudget.links import remember_site_url
@@ -91,12 +92,13 @@ KINDS = {
     "place": {"model": Place, "form": PlaceForm, "fields": ("name", "siret", "address", "city", "email"),
               "create": services.place_create, "update": services.place_update,
               "archive": services.place_set_archived, "list": "network:places",
-              "title_new": _("Nouveau lieu"), "saved": _("Lieu « %(name)s » enregistré.")},
+              "title_new": gettext_lazy("Nouveau lieu"),
+              "saved": gettext_lazy("Lieu « %(name)s » enregistré.")},
     "field": {"model": FieldOfAction, "form": FieldForm, "fields": ("name", "description", "start", "end"),
               "create": services.field_create, "update": services.field_update,
               "archive": services.field_set_archived, "list": "network:fields",
-              "title_new": _("Nouveau champ d'action"),
-              "saved": _("Champ d'action « %(name)s » enregistré.")},
+              "title_new": gettext_lazy("Nouveau champ d'action"),
+              "saved": gettext_lazy("Champ d'action « %(name)s » enregistré.")},
 }
 
 
