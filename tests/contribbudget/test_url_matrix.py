@@ -27,6 +27,9 @@ def test_every_url_answers_each_visitor_as_its_rule_says():
     scene = url_matrix.Scene()
     visits = list(url_matrix.visit_all(scene))
     wrong = [v for v in visits if v.got != v.expected]
+    names = {v.name for v in visits}
+    print(f"URL matrix: {len(names)} URL names ({len(url_matrix.RULES)} with their own rule) × "
+          f"{len(url_matrix.VISITORS)} visitors × GET/POST = {len(visits)} visits")
     report = "\n".join(
         f"{v.method:4} {v.name} {v.url} as {v.visitor}: expected {v.expected}, got {v.got} "
         f"({v.status}) {v.body[:200] if v.got == '5' else ''}" for v in wrong)

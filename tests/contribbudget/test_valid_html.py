@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.test import RequestFactory
+from django.views.defaults import server_error
 
 from . import url_matrix
 
@@ -111,6 +113,8 @@ def nu_errors(directory: Path, jar: Path) -> list[dict]:
 def test_every_page_each_role_reaches_is_valid_html(tmp_path):
     scene = url_matrix.Scene()
     pages = html_pages(url_matrix.visit_all(scene))
+    # The 500 page no URL reaches on purpose.
+    pages["server-error.html"] = ("the 500 page", server_error(RequestFactory().get("/")).content)
     assert len(pages) > 100, "the matrix should reach well over a hundred distinct pages"
     # NU_PAGES_DIR=/some/dir keeps the pages there, to look at them after a failure.
     folder = Path(os.environ.get("NU_PAGES_DIR") or tmp_path / "pages")

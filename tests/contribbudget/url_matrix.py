@@ -427,7 +427,8 @@ def visit_all(scene: Scene) -> Iterator[Visit]:
                     yield Visit(route.name, url, visitor, method, profile[index], "5", 500, "",
                                 failure.encode())
                     continue
+                body = b"" if getattr(response, "streaming", False) else response.content
+                response.close()  # a download's file handle
                 yield Visit(route.name, url, visitor, method, profile[index],
                             outcome(response, logins), response.status_code,
-                            response.get("Content-Type", ""),
-                            b"" if getattr(response, "streaming", False) else response.content)
+                            response.get("Content-Type", ""), body)
