@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "projects",
     "contributions",
     "retributions",
+    # Demo and scale data (seed_demo, seed_scale): a development app no other app imports.
+    "demo",
 ]
 
 MIDDLEWARE = [
