@@ -224,6 +224,10 @@ class AuditEvent(models.Model):
         MEMBER_INVITED = "member.invited", _("membre invité·e")
         DOCUMENT_REQUESTED = "document.requested", _("document demandé")
         SHARE_LINK = "document.share_link", _("lien financeur")
+        PROJECT_CREATED = "project.created", _("projet monté")
+        FUNDING_CHANGED = "funding.changed", _("financement modifié")
+        OPEN_PERIOD_CHANGED = "project.open_period", _("période ouverte modifiée")
+        PROJECT_CLOSED = "project.closed", _("projet clos")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))

@@ -170,3 +170,51 @@ def get_contribution_for(user, pk, *, action: str = "view") -> Contribution:
     if not checks[action]():
         raise PermissionDenied
     return contribution
+
+
+# --- Setting up projects (montage), teams, open periods, closing -----------------------------
+
+def can_set_up_projects(user) -> bool:
+    """Who sees "Nouveau projet": coordinators. A pilot sets up the next edition of a project
+    they pilot by copying it (:func:`can_copy_project`)."""
+    return is_coordinator(user)
+
+
+def can_copy_project(user, project: Project) -> bool:
+    """Coordinators copy any project; pilots copy the projects they pilot."""
+    return is_coordinator(user) or is_pilot(user, project)
+
+
+def require_project_setup(user, source: Project | None = None) -> None:
+    """404 for non-members, 403 for members who may not set up (or copy ``source``)."""
+    if member_of(user) is None:
+        raise Http404
+    allowed = can_copy_project(user, source) if source is not None else can_set_up_projects(user)
+    if not allowed:
+        raise PermissionDenied
+
+
+def get_funding_for(user, pk):
+    """A funding and its project, for a change: the project's pilots and coordinators
+    (``steer``); 404 for outsiders and unknown ids."""
+    from projects.models import Funding
+
+    if member_of(user) is None:
+        raise Http404
+    funding = Funding.objects.filter(pk=pk).first()
+    if funding is None:
+        raise Http404
+    funding.project = get_project_for(user, funding.project_id, action="steer")
+    return funding
+
+
+def get_open_period_for(user, pk):
+    from projects.models import OpenPeriod
+
+    if member_of(user) is None:
+        raise Http404
+    period = OpenPeriod.objects.filter(pk=pk).first()
+    if period is None:
+        raise Http404
+    period.project = get_project_for(user, period.project_id, action="steer")
+    return period

@@ -45,6 +45,7 @@ from .forms import (
 )
 from .models import AdjustmentRequest, CoordinationGrain, Envelope, Project, ProjectRole
 from .tables import OverviewTable
+from .views_team import detail_extras
 
 
 def _project_with_totals(user, key, action: str) -> Project:
@@ -125,6 +126,8 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
             "grains": selectors.project_grains(project, network.hours_per_fte_year),
             "chart": _chart(envelopes),
         })
+        # Team, open periods, copy and close (projects/views_team.py).
+        context.update(detail_extras(self.request.user, project, rights["can_steer"]))
         if rights["can_steer"]:
             context["outliers"] = selectors.daily_rate_outliers(
                 team, envelopes, network.daily_rate_outlier_factor)
