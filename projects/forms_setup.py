@@ -57,16 +57,19 @@ class FundingRowForm(forms.Form):
 
 
 class EnvelopeRowForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type"), choices=Envelope.Kind.choices)
+    # Initial values, so that the blank extra row counts as untouched when left alone.
+    kind = forms.ChoiceField(label=_("Type"), choices=Envelope.Kind.choices,
+                             initial=Envelope.Kind.PRODUCTION)
     name = forms.CharField(label=_("Nom"), max_length=200)
-    share = forms.DecimalField(label=_("Part du budget (%)"), max_digits=5, decimal_places=2,
+    share = forms.DecimalField(label=_("Part (%)"), max_digits=5, decimal_places=2,
                                min_value=Decimal("0"), max_value=Decimal("100"), required=False,
                                widget=forms.NumberInput({"step": "0.01", "min": "0",
                                                          "class": "js-share"}))
     amount = forms.DecimalField(label=_("Montant"), max_digits=13, decimal_places=2,
                                 min_value=Decimal("0"), required=False,
                                 widget=MoneyInput({"min": "0", "class": "js-envelope-amount"}))
-    rule = forms.ChoiceField(label=_("Règle"), choices=Envelope.Rule.choices)
+    rule = forms.ChoiceField(label=_("Règle"), choices=Envelope.Rule.choices,
+                             initial=Envelope.Rule.TIME_RATE)
     daily_rate = forms.DecimalField(label=_("Coût journalier"), max_digits=13, decimal_places=2,
                                     min_value=Decimal("0"), widget=MoneyInput({"min": "0"}))
 

@@ -12,7 +12,6 @@ from contribbudget.models import AuditEvent
 from projects import montage
 from projects.models import Adjustment, Envelope, Funding, Project, ProjectRole
 
-
 pytestmark = pytest.mark.django_db
 SETUP = reverse("projects:setup")
 START, END = datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)
