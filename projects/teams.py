@@ -108,6 +108,21 @@ def join_on_contribution(*, project: Project, member: Member, actor) -> None:
                     reason=_("Première contribution pendant une période ouverte."))
 
 
+@transaction.atomic
+def project_set_open(*, project: Project, actor, is_open: bool) -> Project:
+    """Open the project to newcomers, or start a closed production period (team only)."""
+    _require_steer(actor, project)
+    project = _lock_project(project.pk)
+    if project.phase == Project.Phase.CLOSED:
+        raise ValidationError(_("Ce projet est clos : il ne reçoit plus de contributions."))
+    if project.is_open != is_open:
+        project.is_open = is_open
+        project.save(update_fields=["is_open"])
+        audit_record(actor=actor, action=AuditEvent.Action.OPEN_PERIOD_CHANGED, obj=project,
+                     project=project, data={"is_open": is_open})
+    return project
+
+
 # --- Open periods -----------------------------------------------------------------------------
 
 def open_windows(project: Project) -> list[tuple[datetime.date, datetime.date]]:
@@ -142,6 +157,8 @@ def open_period_add(*, project: Project, actor, start: datetime.date | None,
                     end: datetime.date | None, note: str = "") -> OpenPeriod:
     _require_steer(actor, project)
     project = _lock_project(project.pk)
+    if project.phase == Project.Phase.CLOSED:
+        raise ValidationError(_("Ce projet est clos : il ne reçoit plus de contributions."))
     errors: dict[str, list[str]] = {}
     if start is None or end is None:
         errors["start"] = [_("Indiquez le début et la fin de la période ouverte.")]

@@ -29,5 +29,6 @@ urlpatterns = [
     path("<slug:slug>/equipe/<int:member_id>/retirer/", views_team.team_remove,
          name="team_remove"),
     path("<slug:slug>/periodes/", views_team.open_period_add, name="open_period_add"),
+    path("<slug:slug>/ouverture/", views_team.set_open, name="set_open"),
     path("<slug:slug>/clore/", views_team.project_close, name="close"),
 ]

@@ -102,6 +102,22 @@ def open_period_add(request, slug: str):
 
 @login_required
 @require_POST
+def set_open(request, slug: str):
+    """The project's switch: open to newcomers, or a closed production period."""
+    project = get_project_for(request.user, slug, action="steer")
+    is_open = request.POST.get("is_open") == "1"
+    try:
+        teams.project_set_open(project=project, actor=request.user, is_open=is_open)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("Le projet est ouvert aux nouveaux·elles.") if is_open
+                         else _("Période de production fermée : seule l'équipe contribue."))
+    return redirect("projects:detail", slug=project.slug)
+
+
+@login_required
+@require_POST
 def open_period_remove(request, pk: int):
     period = get_open_period_for(request.user, pk)
     teams.open_period_remove(period=period, actor=request.user)

@@ -240,3 +240,51 @@ def test_a_new_member_with_no_project_sees_an_explanation(client_for, db):
     lonely = factories.member("Yanis")
     body = client_for(lonely).get(QUICK).content.decode()
     assert 'data-testid="no-project"' in body and "Aucun projet ne vous est ouvert" in body
+
+
+def test_pilot_starts_a_closed_production_period_then_reopens(world, client_for):
+    client = client_for(world.pilot)
+    url = reverse("projects:set_open", args=[world.project.slug])
+    client.post(url, {"is_open": "0"})
+    world.project.refresh_from_db()
+    assert not world.project.is_open
+    client.post(url, {"is_open": "1"})
+    world.project.refresh_from_db()
+    assert world.project.is_open
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.OPEN_PERIOD_CHANGED).count() == 2
+
+
+@pytest.mark.parametrize("who,status", [("contributor", 403), ("pilot", 302),
+                                        ("treasurer", 403), ("coordinator", 302),
+                                        ("outsider", 403)])
+def test_open_switch_per_role(world, client_for, who, status):
+    url = reverse("projects:set_open", args=[world.project.slug])
+    assert client_for(getattr(world, who)).post(url, {"is_open": "0"}).status_code == status
+
+
+def test_a_new_member_with_no_project_sees_an_explanation_on_the_week_grid(client_for, db):
+    lonely = factories.member("Yanis")
+    body = client_for(lonely).get(WEEK).content.decode()
+    assert 'data-testid="no-project"' in body
+
+
+def test_project_page_queries_do_not_grow_with_the_team_and_periods(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.pilot)
+    url = reverse("projects:detail", args=[world.project.slug])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.get(url)
+    small = count()
+    for i in range(20):
+        factories.role(world.project, factories.member(f"Membre{i}"))
+    for month in range(2, 8):
+        OpenPeriod.objects.create(project=world.project, start=datetime.date(2026, month, 1),
+                                  end=datetime.date(2026, month, 10))
+    assert count() == small
