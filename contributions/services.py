@@ -178,8 +178,10 @@ def contribution_create(*, member: Member, actor, project: Project, envelope: En
         status=Contribution.Status.SUBMITTED if submit else Contribution.Status.DRAFT,
         client_token=client_token, import_key=import_key)
     contribution.save()
-    # A first contribution during an open period makes the member part of the team.
-    join_on_contribution(project=project, member=member, actor=actor)
+    if project.is_open:
+        # A first contribution during an open period makes the member part of the team
+        # (in a closed period only the team logs, so there is nobody to add).
+        join_on_contribution(project=project, member=member, actor=actor)
     if submit:
         audit_record(actor=actor, action=AuditEvent.Action.CONTRIBUTION_SUBMITTED,
                      obj=contribution, data={"hours": str(hours), "date": date.isoformat()})

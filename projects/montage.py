@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -238,9 +238,18 @@ def project_setup(*, author, field: FieldOfAction, name: str, slug: str = "",
         errors["envelopes"] = envelope_errors
     if errors:
         raise ValidationError(errors)
-    project = Project.objects.create(field=field, name=name, slug=slug,
-                                     description=(description or "").strip(), start=start,
-                                     end=end, phase=phase, is_open=is_open)
+    try:
+        # A savepoint: two people creating the same slug at once, the second one gets the
+        # message below instead of an error page (the unique index decides).
+        with transaction.atomic():
+            project = Project.objects.create(field=field, name=name, slug=slug,
+                                             description=(description or "").strip(),
+                                             start=start, end=end, phase=phase,
+                                             is_open=is_open)
+    except IntegrityError as exc:
+        raise ValidationError({"slug": _("L'identifiant « %(slug)s » est déjà pris par un autre "
+                                         "projet : choisissez-en un autre.") % {"slug": slug}}
+                              ) from exc
     pilot_ids = {m.pk for m in pilots}
     roles = [ProjectRole(project=project, member=m, role=ProjectRole.Role.PILOT) for m in pilots]
     if copy_from is not None:

@@ -24,11 +24,14 @@
     return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
   }
 
-  function money(cents) {  // like the server's format_money: "1 234,56 €"
+  const english = (document.documentElement.lang || "fr").startsWith("en");
+
+  function money(cents) {  // like the server's format_money: "1 234,56 €" or "€1,234.56"
     const sign = cents < 0n ? "-" : "";
     const abs = cents < 0n ? -cents : cents;
-    const whole = String(abs / 100n).replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
-    return `${sign}${whole},${String(abs % 100n).padStart(2, "0")}${NBSP}€`;
+    const whole = String(abs / 100n).replace(/\B(?=(\d{3})+(?!\d))/g, english ? "," : NBSP);
+    const frac = String(abs % 100n).padStart(2, "0");
+    return english ? `${sign}€${whole}.${frac}` : `${sign}${whole},${frac}${NBSP}€`;
   }
 
   function shareOf(budget, hundredths) {  // half-up to the cent, as the server rounds
