@@ -293,7 +293,13 @@ def copy_initial(source: Project) -> dict:
         share = (e.amount * 100 / budget).quantize(Decimal("0.01")) if budget else Decimal("0")
         rows.append({"kind": e.kind, "name": e.name, "share": str(share), "rule": e.rule,
                      "daily_rate": str(e.daily_rate)})
+    # The next edition starts the day after the earlier one ends, for as long.
+    start = end = None
+    if source.end:
+        start = source.end + datetime.timedelta(days=1)
+        end = start + (source.end - source.start)
     return {"field": source.field_id, "description": source.description,
+            "start": start, "end": end,
             "is_open": source.is_open,
             "pilots": list(source.roles.filter(role=ProjectRole.Role.PILOT)
                            .values_list("member_id", flat=True)),

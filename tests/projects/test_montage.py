@@ -118,6 +118,8 @@ def test_copying_keeps_the_envelope_structure_and_the_team_with_new_fundings(wor
                                      "share": "50.00", "rule": "time_rate",
                                      "daily_rate": "280.00"}]
     assert sorted(initial["pilots"]) == sorted([world.pilot.pk, world.copilot.pk])
+    assert (initial["start"], initial["end"]) == (datetime.date(2028, 1, 1),
+                                                  datetime.date(2029, 12, 30))  # same length in days
     rows = [montage.EnvelopeInput(name="Production", kind="production", rule="time_rate",
                                   daily_rate=Decimal("280.00"), amount=Decimal("3000.00"))]
     copy = setup(world, name="Légumerie 2027", pilots=[world.pilot, world.copilot],
