@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, NetworkSettings
 from contribbudget.money import ZERO, format_money, to_cents
-from contribbudget.permissions import can_on_project
+from contribbudget.permissions import ensure_can_steer
 from contribbudget.services import audit_record
+from contributions.models import Contribution
+from retributions.models import RetributionLine, RetributionRun
 
 from . import services
 from .models import Envelope, Project
@@ -51,9 +53,6 @@ def default_policy() -> tuple[str, int]:
 
 def closing_checklist(project: Project) -> dict:
     """What stands between the project and its closing (four aggregate queries)."""
-    from contributions.models import Contribution
-    from retributions.models import RetributionLine, RetributionRun
-
     counts = Contribution.objects.filter(project=project).aggregate(
         submitted=Count("pk", filter=Q(status=Contribution.Status.SUBMITTED)),
         drafts=Count("pk", filter=Q(status__in=(Contribution.Status.DRAFT,
@@ -117,8 +116,7 @@ def project_close(*, project: Project, actor, policy: str, commons_percent: int 
                   reason: str = "") -> Project:
     """Close ``project``: refused while work waits for validation or a run is not approved;
     otherwise the remainders move by ``policy`` and the phase becomes *closed*."""
-    if not can_on_project(actor, project, "steer"):
-        raise PermissionDenied
+    ensure_can_steer(actor, project)
     project = lock_project(project.pk)
     if project.phase == Project.Phase.CLOSED:
         raise ValidationError(_("Ce projet est déjà clos."))

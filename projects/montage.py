@@ -28,6 +28,7 @@ from contribbudget.services import audit_record
 
 from . import services
 from .models import RESERVED_SLUGS, Envelope, Funding, Project, ProjectRole
+from .selectors import project_envelopes
 
 DEFAULT_ENVELOPE_TEMPLATE: list[dict] = [
     {"kind": "production", "name": "Production", "share": "55", "rule": "time_rate",
@@ -285,8 +286,6 @@ def project_setup(*, author, field: FieldOfAction, name: str, slug: str = "",
 def copy_initial(source: Project) -> dict:
     """What the setup form starts from when copying ``source``: same field, pilots and
     envelope structure (each envelope's share of the old budget), no fundings."""
-    from .selectors import project_envelopes
-
     budget = sum((f.amount for f in source.fundings.all()), ZERO)
     rows = []
     for e in project_envelopes(source):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, Member
-from contribbudget.permissions import can_on_project, member_of
+from contribbudget.permissions import ensure_can_steer
 from contribbudget.services import audit_record
+from retributions.models import RetributionRun
 
 from .models import OpenPeriod, Project, ProjectRole
 from .montage import lock_project as _lock_project
@@ -27,15 +28,10 @@ def _d(value: datetime.date) -> str:
 
 
 def _require_steer(actor, project: Project) -> Member:
-    member = member_of(actor)
-    if member is None or not can_on_project(actor, project, "steer"):
-        raise PermissionDenied
-    return member
+    return ensure_can_steer(actor, project)
 
 
 def _has_open_run(project: Project) -> bool:
-    from retributions.models import RetributionRun
-
     return RetributionRun.objects.filter(envelope__project=project,
                                          status__in=RetributionRun.OPEN_STATUSES).exists()
 

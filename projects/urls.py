@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views, views_setup, views_team
+from . import views
+from .views import setup as views_setup
+from .views import team as views_team
 
 app_name = "projects"
 

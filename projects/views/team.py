@@ -20,10 +20,10 @@ from contribbudget.permissions import (
     member_of,
 )
 
-from . import closing, teams
-from .forms import add_errors
-from .forms_setup import CloseForm, OpenPeriodForm, TeamForm
-from .models import OpenPeriod, Project
+from .. import closing, teams
+from ..forms import add_errors
+from ..forms_setup import CloseForm, OpenPeriodForm, TeamForm
+from ..models import OpenPeriod, Project
 
 
 def detail_extras(user, project: Project, can_steer: bool) -> dict:

@@ -17,27 +17,11 @@ from django.utils.translation import gettext as _
 from contribbudget.money import ZERO
 from contribbudget.permissions import get_funding_for, get_project_for, require_project_setup
 
-from . import fundings as funding_services
-from . import montage
-from .forms import add_errors
-from .forms_setup import EnvelopeFormSet, FundingForm, FundingFormSet, ProjectSetupForm
-
-
-def _service_form(request, form, template: str, context: dict, call, success_url: str,
-                  success_message: str):
-    """Validate ``form``, call the service; its ValidationError goes back on the form with
-    what was typed (status 400), else redirect with a message."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(form)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, success_message)
-            return redirect(success_url)
-    return render(request, template, {**context, "form": form},
-                  status=400 if request.method == "POST" else 200)
-
+from .. import fundings as funding_services
+from .. import montage
+from ..forms import add_errors
+from ..forms_setup import EnvelopeFormSet, FundingForm, FundingFormSet, ProjectSetupForm
+from .common import _service_form
 
 PROJECT_KEYS = ("field", "name", "slug", "description", "start", "end", "phase", "is_open",
                 "pilots")
