@@ -312,6 +312,10 @@ class AuditEvent(models.Model):
         INVITATION_RESENT = "invitation.resent", _("invitation renvoyée")
         INVITATION_REVOKED = "invitation.revoked", _("invitation révoquée")
         INVITATION_ACCEPTED = "invitation.accepted", _("invitation acceptée")
+        PROJECT_CREATED = "project.created", _("projet monté")
+        FUNDING_CHANGED = "funding.changed", _("financement modifié")
+        OPEN_PERIOD_CHANGED = "project.open_period", _("période ouverte modifiée")
+        PROJECT_CLOSED = "project.closed", _("projet clos")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))

@@ -18,7 +18,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from contributions.models import Contribution, ContributionImport
-from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
+from projects.models import (
+    CoordinationGrain,
+    Envelope,
+    Funding,
+    OpenPeriod,
+    Project,
+    ProjectRole,
+)
 from retributions.models import Document, RetributionLine, RetributionRun, ShareLink
 
 from .models import Member
@@ -331,7 +338,51 @@ def get_share_link_for(user, pk, *, action: str = "revoke") -> ShareLink:
     return link
 
 
+# --- Setting up projects (montage), fundings, teams, open periods, closing ----------------
+
+def can_set_up_projects(user) -> bool:
+    """Coordinators; a pilot sets up a next edition by copying (:func:`can_copy_project`)."""
+    return is_coordinator(user)
+
+
+def can_copy_project(user, project: Project) -> bool:
+    """Coordinators copy any project; pilots copy the projects they pilot."""
+    return is_coordinator(user) or is_pilot(user, project)
+
+
+def require_project_setup(user, source: Project | None = None) -> None:
+    """404 for non-members, 403 for members who may not set up (or copy ``source``)."""
+    if member_of(user) is None:
+        raise Http404
+    allowed = can_copy_project(user, source) if source is not None else can_set_up_projects(user)
+    if not allowed:
+        raise PermissionDenied
+
+
+def _steered_row_for(user, model, pk):
+    """A project's funding or open period, for a change by those who steer the project."""
+    if member_of(user) is None or (row := model.objects.filter(pk=pk).first()) is None:
+        raise Http404
+    row.project = get_project_for(user, row.project_id, action="steer")
+    return row
+
+
+def get_funding_for(user, pk) -> Funding:
+    return _steered_row_for(user, Funding, pk)
+
+
+def get_open_period_for(user, pk) -> OpenPeriod:
+    return _steered_row_for(user, OpenPeriod, pk)
+
+
 # --- Guards for the services that are also called outside a view --------------------------
+
+def ensure_can_steer(user, project: Project) -> Member:
+    """Team, open-period and closing services: the project's pilots and coordinators."""
+    if not can_on_project(user, project, "steer"):
+        raise PermissionDenied
+    return member_of(user)
+
 
 def ensure_can_request_adjustment(member: Member, project: Project) -> None:
     if not can_request_adjustment(member, project):

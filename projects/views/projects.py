@@ -16,6 +16,7 @@ from ..forms import (
 )
 from ..models import AdjustmentRequest, Project, ProjectRole
 from .common import _chart, _project_with_totals, _rights
+from .team import detail_extras
 
 # --- Projects --------------------------------------------------------------------------------
 
@@ -57,6 +58,8 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
             "grains": selectors.project_grains(project, network.hours_per_fte_year),
             "chart": _chart(envelopes),
         })
+        # Team, open periods, copy and close (projects/views/team.py).
+        context.update(detail_extras(self.request.user, project, rights["can_steer"]))
         if rights["can_steer"]:
             context["outliers"] = selectors.daily_rate_outliers(
                 team, envelopes, network.daily_rate_outlier_factor)
