@@ -170,3 +170,52 @@ def get_contribution_for(user, pk, *, action: str = "view") -> Contribution:
     if not checks[action]():
         raise PermissionDenied
     return contribution
+
+
+# --- Treasury (issue 14) -------------------------------------------------------------------
+
+def require_treasurer(user) -> Member:
+    """Payment batches: treasurers only (they pay). 404 without a member profile, 403 for
+    other members — coordinators included, as for marking payments paid."""
+    member = member_of(user)
+    if member is None:
+        raise Http404
+    if not member.is_treasurer:
+        raise PermissionDenied
+    return member
+
+
+def require_finance(user) -> Member:
+    """Treasury settings, places' bank details, the books: treasurers and coordinators."""
+    member = member_of(user)
+    if member is None:
+        raise Http404
+    if not (member.is_treasurer or member.is_coordinator):
+        raise PermissionDenied
+    return member
+
+
+def sees_full_bank_details(user, owner: Member | None) -> bool:
+    """An IBAN is shown in full to its owner and to treasurers; masked to everyone else."""
+    member = member_of(user)
+    return bool(member and (member.is_treasurer or (owner is not None and owner.pk == member.pk)))
+
+
+def get_self_billed_invoice_for(user, pk, *, action: str = "view"):
+    """view: the payee, treasurers, coordinators; contest: the payee only. Anyone else 404."""
+    from retributions.models import SelfBilledInvoice
+
+    member = member_of(user)
+    if member is None:
+        raise Http404
+    invoice = (SelfBilledInvoice.objects.select_related("member", "corrects", "mandate",
+                                                        "line__run__envelope__project")
+               .filter(pk=pk).first())
+    if invoice is None:
+        raise Http404
+    owner = invoice.member_id == member.pk
+    if not (owner or member.is_treasurer or member.is_coordinator):
+        raise Http404
+    if action == "contest" and not owner:
+        raise PermissionDenied
+    return invoice

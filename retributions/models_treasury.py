@@ -151,6 +151,9 @@ class InvoiceSeries(models.Model):
         verbose_name = _("série de factures")
         verbose_name_plural = _("séries de factures")
 
+    def __str__(self) -> str:
+        return f"{self.member}: {self.next_number}"
+
 
 class SelfBilledInvoice(models.Model):
     """An invoice (or credit note) the network issued in a payee's name for one line."""

@@ -38,6 +38,7 @@ from ..models import RetributionLine, RetributionRun, SmoothingRequest
 from ..services import payments as pay_services
 from ..services import runs as run_services
 from ..services import smoothing as smoothing_services
+from .treasury import member_documents
 
 RUN_LIST_LIMIT = 200
 
@@ -338,6 +339,7 @@ def my_retributions(request):
                     "symbolic_text": line.non_financial if line.preference == "symbolic" else ""})
     return render(request, "retributions/runs/mine.html", {
         "member": member, "lines": lines, "totals": sel.member_totals(member),
+        **member_documents(member),
     }, status=400 if bad else 200)
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from contribbudget.models import FieldOfAction, Member, NetworkSettings, Place, Preference
 from contributions.models import Contribution
 from projects.models import Adjustment, CoordinationGrain, Envelope, Funding, Project, ProjectRole
+from retributions.demo_treasury import seed_treasury
 
 DEMO_ACCOUNTS = [
     # email, password, first name, last name, role
@@ -103,6 +104,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             summary = DemoBuilder(random.Random(2026)).build()
+            summary |= seed_treasury()  # the treasury's demo (retributions/demo_treasury.py)
         self.stdout.write(self.style.SUCCESS(
             "Démo créée : " + ", ".join(f"{k} {v}" for k, v in summary.items())))
 
