@@ -6,7 +6,7 @@ from contribbudget.models import NetworkSettings, Preference
 from retributions.services import mandates
 from retributions.services import runs as run_services
 
-from .runs_support import computed_run, validated
+from .runs_support import END, computed_run, validated
 
 NETWORK_IBAN = "FR7630006000011234567890189"
 CAMILLE_IBAN = "FR7630006000000001123456786"
@@ -36,7 +36,8 @@ def freelancer(member):
 
 
 def approved_run(world, *, hours=(("contributor", "7.00"), ("copilot", "3.50")), **kw):
+    day = kw.get("end") or END
     for who, h in hours:
-        validated(getattr(world, who), world.envelope, h)
+        validated(getattr(world, who), world.envelope, h, date=day)
     run = computed_run(world, **kw)
     return run_services.run_approve(actor=world.pilot.user, run=run)
