@@ -7,6 +7,7 @@ import os
 from decimal import Decimal
 
 import pytest
+import sepaxml
 import xmlschema
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -14,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from lxml import etree
 
-import sepaxml
 from contribbudget.models import AuditEvent
 from retributions.models import PaymentBatch, PaymentBatchLine, RetributionLine
 from retributions.services import batches

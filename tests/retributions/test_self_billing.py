@@ -41,7 +41,7 @@ def test_the_invoice_pdf_carries_a_factur_x_xml_that_passes_the_checks_and_match
     assert get_facturx_level(tree) == "en16931"
     line = issued.line
     text = lambda path: tree.findtext(path, namespaces=NS)  # noqa: E731
-    assert text(".//rsm:ExchangedDocument/ram:ID") == issued.number == "AUTO-%05d-0001" % world.contributor.pk
+    assert text(".//rsm:ExchangedDocument/ram:ID") == issued.number == f"AUTO-{world.contributor.pk:05d}-0001"
     assert text(".//rsm:ExchangedDocument/ram:TypeCode") == "389"  # self-billed invoice
     totals = ".//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
     for field in ("LineTotalAmount", "TaxBasisTotalAmount", "GrandTotalAmount", "DuePayableAmount"):
