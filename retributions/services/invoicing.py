@@ -24,8 +24,13 @@ from contribbudget.models import AuditEvent, Member, NetworkSettings
 from contribbudget.money import format_money
 from contribbudget.services import audit_record
 
-from ..models import InvoiceSeries, RetributionLine, RetributionRun, SelfBilledInvoice
-from .mandates import active_mandate
+from ..models import (
+    InvoiceSeries,
+    RetributionLine,
+    RetributionRun,
+    SelfBilledInvoice,
+    SelfBillingMandate,
+)
 
 NS = {"rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
       "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
@@ -80,12 +85,18 @@ def invoices_issue_for_run(*, run: RetributionRun) -> list[SelfBilledInvoice]:
     not in franchise) keep the invoice request. Issuing twice issues nothing new."""
     day = timezone.localdate(run.approved_at) if run.approved_at else timezone.localdate()
     issued = []
-    lines = (run.lines.filter(money__gt=0, payee=RetributionLine.Payee.SELF)
+    # Only lines whose member holds an unrevoked mandate (one query, whatever the run's size).
+    mandates = {m.member_id: m for m in SelfBillingMandate.objects.filter(
+        revoked_at__isnull=True, member__retribution_lines__run=run)}
+    if not mandates:
+        return issued
+    lines = (run.lines.filter(money__gt=0, payee=RetributionLine.Payee.SELF,
+                              member_id__in=mandates)
              .exclude(self_billed_invoices__isnull=False)
              .select_related("member", "run__envelope__project"))
     for line in lines:
-        mandate = active_mandate(line.member, day)
-        if mandate is None or not line.member.siret or line.member.vat_status != checks.FRANCHISE:
+        mandate = mandates[line.member_id]
+        if not mandate.covers(day) or not line.member.siret or line.member.vat_status != checks.FRANCHISE:
             continue
         issued.append(_create(line=line, mandate=mandate, kind=SelfBilledInvoice.Kind.INVOICE))
     return issued
