@@ -175,3 +175,12 @@ def test_payment_batch_command_writes_the_file_and_prints_id_count_and_total(wor
     assert f"total {batch.total} EUR" in out.getvalue()
     _parse(path.read_bytes(), "pain.001.001.03")
     assert batch.status == PaymentBatch.Status.SENT
+
+
+def test_lines_in_an_open_batch_are_not_marked_paid_by_hand(world, ready):
+    from retributions.services import payments
+
+    batch = batches.batch_prepare(actor=world.treasurer.user)
+    ids = list(batch.lines.values_list("line_id", flat=True))
+    assert payments.payments_mark_paid(actor=world.treasurer.user, line_ids=ids,
+                                       paid_on=datetime.date.today(), reference="CHQ-1") == 0
