@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contribbudget import payee as checks
-from contribbudget.models import AuditEvent, NetworkSettings, Place
+from contribbudget.models import NetworkSettings, Place
 from contribbudget.permissions import (
     get_self_billed_invoice_for,
     member_of,
@@ -28,7 +28,6 @@ from contribbudget.permissions import (
     require_treasurer,
     sees_full_bank_details,
 )
-from contribbudget.services import audit_record
 
 from ..forms_treasury import (
     BatchConfirmForm,
@@ -42,6 +41,7 @@ from ..forms_treasury import (
 )
 from ..models import PaymentBatch, PaymentBatchLine, SelfBilledInvoice
 from ..services import accounting, batches, invoicing, mandates
+from ..services.treasury_settings import treasury_settings_update
 
 
 def _apply(form, error: ValidationError) -> None:
@@ -165,7 +165,11 @@ def treasury_settings(request):
     form = TreasurySettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            _settings_save(network, form.cleaned_data, actor=request.user)
+            data = form.cleaned_data
+            treasury_settings_update(
+                actor=request.user, bank_iban=data["bank_iban"], bank_bic=data["bank_bic"],
+                accounting_siren=data["accounting_siren"], sepa_schema=data["sepa_schema"],
+                accounts={k: data[f"account_{k}"] for k in accounting.DEFAULT_ACCOUNTS})
         except ValidationError as error:
             _apply(form, error)
         else:
@@ -173,30 +177,6 @@ def treasury_settings(request):
             return redirect("retributions:treasury_settings")
     return render(request, "retributions/treasury/settings.html", {"form": form},
                   status=400 if form.errors else 200)
-
-
-def _settings_save(network: NetworkSettings, data: dict, *, actor) -> None:
-    from django.db import transaction
-
-    errors = {}
-    cleaned = {}
-    for field, cleaner in (("bank_iban", checks.clean_iban), ("bank_bic", checks.clean_bic),
-                           ("accounting_siren", checks.clean_siren)):
-        try:
-            cleaned[field] = cleaner(data[field])
-        except ValidationError as error:
-            errors[field] = error.messages[0]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        network = NetworkSettings.objects.select_for_update().get(pk=network.pk)
-        for field, value in cleaned.items():
-            setattr(network, field, value)
-        network.sepa_schema = data["sepa_schema"]
-        network.account_mapping = {k: data[f"account_{k}"] for k in accounting.DEFAULT_ACCOUNTS}
-        network.save(update_fields=[*cleaned, "sepa_schema", "account_mapping"])
-        audit_record(actor=actor, action=AuditEvent.Action.TREASURY_SETTINGS, obj=network,
-                     data={"accounts": network.account_mapping, "schema": network.sepa_schema})
 
 
 @login_required
