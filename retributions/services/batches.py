@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from sepaxml import SepaTransfer
 
 from contribbudget.models import AuditEvent, NetworkSettings
 from contribbudget.money import ZERO, format_money
@@ -166,8 +167,6 @@ def batch_prepare(*, actor, line_ids: Iterable[int] | None = None,
 def sepa_xml(batch: PaymentBatch) -> bytes:
     """The batch's SEPA credit-transfer file, validated by sepaxml against the official XSD
     it ships (``sepaxml/schemas/<schema>.xsd``, through xmlschema)."""
-    from sepaxml import SepaTransfer
-
     network = NetworkSettings.load()
     config = {"name": network.name, "IBAN": network.bank_iban, "batch": True, "currency": "EUR"}
     if network.bank_bic:

@@ -11,12 +11,14 @@ import datetime
 import hashlib
 from decimal import Decimal
 
+from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from facturx import generate_from_binary, xml_check_xsd
 from lxml import etree
 
 from contribbudget import payee as checks
@@ -31,6 +33,7 @@ from ..models import (
     SelfBilledInvoice,
     SelfBillingMandate,
 )
+from .documents import render_pdf
 
 NS = {"rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
       "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
@@ -73,9 +76,7 @@ def _create(*, line: RetributionLine, mandate, kind: str, corrects=None) -> Self
 
 
 def _enqueue_render(invoice: SelfBilledInvoice) -> None:
-    """The one seam to the task (imported here: the task module imports this one)."""
-    from ..tasks.invoices import render_invoice
-
+    """The one seam to the task (defined below, beside its service: no import cycle)."""
     render_invoice.delay_on_commit(invoice.pk)
 
 
@@ -178,8 +179,6 @@ def network_identity() -> dict:
 
 def facturx_xml(invoice: SelfBilledInvoice) -> bytes:
     """The invoice's CII XML at the EN 16931 profile, checked against the Factur-X XSD."""
-    from facturx import xml_check_xsd
-
     seller = invoice.seller_snapshot
     buyer = network_identity()
     run = invoice.line.run
@@ -267,10 +266,6 @@ def invoice_html(invoice: SelfBilledInvoice) -> str:
 def invoice_pdf(invoice: SelfBilledInvoice) -> bytes:
     """PDF/A-3 from WeasyPrint, then the Factur-X XML attached (``factur-x.xml``) with the
     XMP metadata the profile needs — both by the ``factur-x`` library."""
-    from facturx import generate_from_binary
-
-    from .documents import render_pdf
-
     pdf, _pages = render_pdf(invoice_html(invoice), pdf_variant="pdf/a-3b")
     return generate_from_binary(pdf, facturx_xml(invoice), flavor="factur-x", level="en16931",
                                 check_xsd=True, lang="fr-FR")
@@ -288,3 +283,10 @@ def invoice_render(invoice_id: int) -> SelfBilledInvoice:
     invoice.checksum = hashlib.sha256(pdf).hexdigest()
     invoice.save(update_fields=["file", "checksum"])
     return invoice
+
+
+@shared_task(name="retributions.tasks.render_invoice", bind=True, acks_late=True)
+def render_invoice(self, invoice_id: int) -> dict:
+    """Render one issued invoice on the ``pdf`` queue (see CELERY_TASK_ROUTES)."""
+    invoice = invoice_render(invoice_id)
+    return {"invoice": invoice.pk, "file": invoice.file.name}

@@ -39,7 +39,7 @@ from ..forms_treasury import (
     PlacePayeeForm,
     TreasurySettingsForm,
 )
-from ..models import PaymentBatch, PaymentBatchLine, SelfBilledInvoice
+from ..models import Document, PaymentBatch, PaymentBatchLine, SelfBilledInvoice
 from ..services import accounting, batches, invoicing, mandates
 from ..services.treasury_settings import treasury_settings_update
 
@@ -307,8 +307,6 @@ def invoice_contest(request, pk: int):
 def member_documents(member) -> dict:
     """What *Mes rétributions* lists to download: statements and invoice requests (ready),
     and self-billed invoices (two queries)."""
-    from ..models import Document
-
     documents = (Document.objects.filter(kind=Document.Kind.STATEMENT, member=member,
                                          status=Document.Status.READY)
                  .select_related("run__envelope__project").order_by("-created_at"))

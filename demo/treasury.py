@@ -12,9 +12,8 @@ from django.utils import timezone
 from schwifty import IBAN
 
 from contribbudget.models import Member, NetworkSettings, Place
-
-from .models import RetributionLine, RetributionRun
-from .services import invoicing, mandates
+from retributions.models import RetributionLine, RetributionRun
+from retributions.services import invoicing, mandates
 
 DEMO_NETWORK_IBAN = "FR7630006000011234567890189"
 DEMO_SIRET = "73282932000074"  # a SIRET whose check digit is valid (test value)
