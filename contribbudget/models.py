@@ -67,6 +67,14 @@ class NetworkSettings(models.Model):
     )
     next_invoice_number = models.PositiveIntegerField(_("prochain numéro d'appel à facture"), default=1)
     invoice_prefix = models.CharField(_("préfixe des appels à facture"), max_length=20, default="AF")
+    # Treasury (issue 14): the account the SEPA files debit, the SIREN that names the FEC,
+    # and the accounting account mapping (defaults: the associations' chart, ANC 2018-06).
+    bank_iban = models.CharField(_("IBAN du réseau"), max_length=34, blank=True)
+    bank_bic = models.CharField(_("BIC du réseau"), max_length=11, blank=True)
+    accounting_siren = models.CharField(_("SIREN (nom du FEC)"), max_length=9, blank=True)
+    sepa_schema = models.CharField(_("format des virements SEPA"), max_length=20,
+                                   default="pain.001.001.03")
+    account_mapping = models.JSONField(_("plan de comptes"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("paramètres du réseau")
@@ -92,6 +100,14 @@ class Place(models.Model):
     city = models.CharField(_("commune"), max_length=120, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
     archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+    # Treasury (issue 14): bank details and VAT status of a payee (checked by
+    # contribbudget.payee, shown masked except to the owner and treasurers).
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    vat_status = models.CharField(_("régime de TVA"), max_length=10, blank=True,
+                                  choices=[("franchise", _("Franchise en base (art. 293 B du CGI)")),
+                                           ("vat", _("Assujetti·e à la TVA"))])
+    vat_number = models.CharField(_("numéro de TVA intracommunautaire"), max_length=14, blank=True)
 
     objects = ActiveQuerySet.as_manager()
 
@@ -133,6 +149,14 @@ class Member(models.Model):
     reminders_enabled = models.BooleanField(_("recevoir les rappels"), default=True)
     is_treasurer = models.BooleanField(_("trésorier·e"), default=False)
     is_coordinator = models.BooleanField(_("coordination"), default=False)
+    # Treasury (issue 14): bank details and VAT status of a payee (checked by
+    # contribbudget.payee, shown masked except to the owner and treasurers).
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    vat_status = models.CharField(_("régime de TVA"), max_length=10, blank=True,
+                                  choices=[("franchise", _("Franchise en base (art. 293 B du CGI)")),
+                                           ("vat", _("Assujetti·e à la TVA"))])
+    vat_number = models.CharField(_("numéro de TVA intracommunautaire"), max_length=14, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -316,6 +340,16 @@ class AuditEvent(models.Model):
         FUNDING_CHANGED = "funding.changed", _("financement modifié")
         OPEN_PERIOD_CHANGED = "project.open_period", _("période ouverte modifiée")
         PROJECT_CLOSED = "project.closed", _("projet clos")
+        PAYEE_UPDATED = "payee.updated", _("coordonnées de paiement modifiées")
+        BATCH_PREPARED = "batch.prepared", _("lot de virements préparé")
+        BATCH_SENT = "batch.sent", _("fichier de virements téléchargé")
+        BATCH_CONFIRMED = "batch.confirmed", _("lot de virements confirmé")
+        BATCH_LINE_FAILED = "batch.line_failed", _("virement en échec")
+        MANDATE_ACCEPTED = "mandate.accepted", _("mandat d'autofacturation accepté")
+        MANDATE_REVOKED = "mandate.revoked", _("mandat d'autofacturation révoqué")
+        INVOICE_ISSUED = "invoice.issued", _("autofacture émise")
+        INVOICE_CONTESTED = "invoice.contested", _("autofacture contestée")
+        TREASURY_SETTINGS = "treasury.settings", _("paramètres de trésorerie modifiés")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))

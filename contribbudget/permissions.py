@@ -26,7 +26,13 @@ from projects.models import (
     Project,
     ProjectRole,
 )
-from retributions.models import Document, RetributionLine, RetributionRun, ShareLink
+from retributions.models import (
+    Document,
+    RetributionLine,
+    RetributionRun,
+    SelfBilledInvoice,
+    ShareLink,
+)
 
 from .models import Member
 
@@ -420,3 +426,38 @@ def get_network_object_for(user, model, pk, *, action: str = "manage"):
         return model.objects.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+# --- Treasury (issue 14) -------------------------------------------------------------------
+
+def require_treasurer(user) -> Member:
+    """Payment batches: treasurers only (they pay). 404 without a member profile, 403 for
+    other members — coordinators included, as for marking payments paid."""
+    return get_member_for(user, action="treasury")
+
+
+def require_finance(user) -> Member:
+    """Treasury settings, places' bank details, the books: treasurers and coordinators."""
+    return get_member_for(user, action="finance")
+
+
+def sees_full_bank_details(user, owner: Member | None) -> bool:
+    """An IBAN is shown in full to its owner and to treasurers; masked to everyone else."""
+    member = member_of(user)
+    return bool(member and (member.is_treasurer or (owner is not None and owner.pk == member.pk)))
+
+
+def get_self_billed_invoice_for(user, pk, *, action: str = "view") -> SelfBilledInvoice:
+    """view: the payee, treasurers, coordinators; contest: the payee only. Anyone else 404."""
+    member = member_of(user)
+    if member is None:
+        raise Http404
+    invoice = (SelfBilledInvoice.objects.select_related("member", "corrects", "mandate",
+                                                        "line__run__envelope__project")
+               .filter(pk=pk).first())
+    if invoice is None:
+        raise Http404
+    owner = invoice.member_id == member.pk
+    if not (owner or member.is_treasurer or member.is_coordinator):
+        raise Http404
+    if action == "contest" and not owner:
+        raise PermissionDenied
+    return invoice

@@ -218,7 +218,8 @@ CELERY_RESULT_EXTENDED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # PDFs render on their own queue, served by a worker whose children restart (memory back).
-CELERY_TASK_ROUTES = {"retributions.tasks.render_document": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {"retributions.tasks.render_document": {"queue": "pdf"},
+                      "retributions.tasks.render_invoice": {"queue": "pdf"}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "weekly-reminders": {

@@ -264,3 +264,14 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return self.token[:8] + "…"
+
+
+# The treasury's models live in their own module (issue 14); importing them here registers
+# them with the app.
+from .models_treasury import (  # noqa: E402,F401
+    InvoiceSeries,
+    PaymentBatch,
+    PaymentBatchLine,
+    SelfBilledInvoice,
+    SelfBillingMandate,
+)

@@ -87,14 +87,15 @@ def _fetcher():
     return StaticOnlyFetcher()
 
 
-def render_pdf(html: str) -> tuple[bytes, int]:
+def render_pdf(html: str, **options) -> tuple[bytes, int]:
     """HTML → ``(pdf bytes, page count)`` with WeasyPrint, through :func:`static_url_fetcher`.
-    Relative URLs resolve in the first static directory."""
+    Relative URLs resolve in the first static directory; ``options`` go to ``write_pdf``
+    (``pdf_variant="pdf/a-3b"`` for invoices)."""
     from weasyprint import HTML  # imported here: heavy, only the pdf worker needs it
 
     base_url = _static_roots()[0].as_uri() + "/"
     document = HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).render()
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(**options), len(document.pages)
 
 
 def _base_context(title: str, header_right: str) -> dict:
