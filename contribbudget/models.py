@@ -58,6 +58,12 @@ class Place(models.Model):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
     address = models.TextField(_("adresse"), blank=True)
     city = models.CharField(_("commune"), max_length=120, blank=True)
+    # Says which public holidays apply to its members (Alsace-Moselle, overseas).
+    department = models.CharField(
+        _("département"), max_length=3, blank=True,
+        validators=[RegexValidator(r"^(\d{2}|2[AB]|97\d)$",
+                                   _("Un numéro de département : 57, 2A, 974…"))],
+        help_text=_("Numéro du département (57, 67, 974…) : fixe les jours fériés."))
     email = models.EmailField(_("courriel"), blank=True)
 
     class Meta:
