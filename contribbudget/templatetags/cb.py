@@ -40,3 +40,14 @@ def percent(part, whole):
 @register.filter
 def minus(value, other):
     return Decimal(value or 0) - Decimal(other or 0)
+
+
+@register.filter
+def bar_width(value):
+    """``<span class="{{ pct|bar_width }}">`` → ``w-42``: a bar's width as a class (0–100),
+    because the Content-Security-Policy allows no inline ``style`` attribute."""
+    try:
+        pct = int(Decimal(value or 0))
+    except (InvalidOperation, TypeError, ValueError):
+        pct = 0
+    return f"w-{max(0, min(100, pct))}"
