@@ -230,6 +230,7 @@ class AuditEvent(models.Model):
         MEMBER_INVITED = "member.invited", _("membre invité·e")
         DOCUMENT_REQUESTED = "document.requested", _("document demandé")
         SHARE_LINK = "document.share_link", _("lien financeur")
+        WEBHOOK_CHANGED = "project.webhook", _("messagerie d'équipe modifiée")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))

@@ -202,7 +202,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contributions.tasks.send_pilot_digests",
         "schedule": crontab(hour=9, minute=5, day_of_week="mon"),
     },
+    "daily-chat-digest": {
+        "task": "projects.tasks.send_webhook_digests",
+        "schedule": crontab(hour=18, minute=0),
+    },
+    "chat-announcements": {
+        "task": "projects.tasks.send_webhook_announcements",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+# Team-chat webhooks: a receiver that is down is retried this many times, after these
+# delays (seconds). Hosts listed in WEBHOOK_ALLOW_HOSTS_FOR_TESTS skip the public-address
+# rule; it is for the test suite only and deliberately not read from the environment.
+WEBHOOK_MAX_RETRIES = 4
+WEBHOOK_RETRY_DELAYS = [30, 120, 600, 1800]
+WEBHOOK_ALLOW_HOSTS_FOR_TESTS: list[str] = []
 # The cache (the desk's year totals): CACHE_URL, else Redis when REDIS_URL is set (shared by
 # the web processes), else each process's memory. Prefixed, so it never touches Celery's keys.
 CACHE_URL = os.environ.get("CACHE_URL") or REDIS_URL

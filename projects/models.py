@@ -310,3 +310,8 @@ class CoordinationGrain(models.Model):
         drive = (self.fte_drive * factor).quantize(Decimal("0.1"))
         contribute = (self.fte_contribute * factor).quantize(Decimal("0.1"))
         return {"drive": drive, "contribute": contribute, "total": drive + contribute}
+
+
+# Kept in its own module (a chat setting, not the project's money); imported here so Django
+# registers the model with the app.
+from .webhook_models import ProjectWebhook  # noqa: E402,F401

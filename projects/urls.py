@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_webhooks
 
 app_name = "projects"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("<slug:slug>/", views.ProjectDetailView.as_view(), name="detail"),
     path("<slug:slug>/enveloppes/nouvelle/", views.envelope_create, name="envelope_create"),
     path("<slug:slug>/virement/", views.transfer, name="transfer"),
+    path("<slug:slug>/messagerie/", views_webhooks.project_webhook, name="webhook"),
+    path("<slug:slug>/messagerie/essai/", views_webhooks.project_webhook_test,
+         name="webhook_test"),
 ]
