@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from . import views
+from . import pwa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("invitations/", views.InvitationCreateView.as_view(), name="invitation_create"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
     path("projets/", include("projects.urls")),
     path("contributions/", include("contributions.urls")),
     path("retributions/", include("retributions.urls")),
