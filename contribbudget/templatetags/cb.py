@@ -2,7 +2,9 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.formats import date_format
 
+from contribbudget.formats import TABLE_DATE_FORMAT
 from contribbudget.money import format_decimal, format_hours, format_money
 
 register = template.Library()
@@ -51,3 +53,11 @@ def bar_width(value):
     except (InvalidOperation, TypeError, ValueError):
         pct = 0
     return f"w-{max(0, min(100, pct))}"
+
+
+@register.filter
+def cell_date(value):
+    """``{{ c.date|cell_date }}`` → ``28 nov. 2026``: the one date format of tables."""
+    if not value:
+        return ""
+    return date_format(value, TABLE_DATE_FORMAT)
