@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "django_tables2",
@@ -75,6 +76,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "contribbudget.urls"
+# Form widgets render through the project's templates, so one override
+# (templates/django/forms/widgets/select_option.html) gives every select a French
+# placeholder instead of Django's "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "contribbudget.wsgi.application"
 
 TEMPLATES = [
