@@ -33,3 +33,14 @@ def test_my_contributions_table_uses_the_french_date(world, client_for):
     factories.contribution(world.contributor, world.envelope, date=datetime.date(2026, 11, 28))
     body = client_for(world.contributor).get(reverse("contributions:mine")).content.decode()
     assert "28 nov. 2026" in body and "28 Nov 2026" not in body
+
+
+def test_sign_in_message_names_the_member(world, client):
+    from tests.factories import PASSWORD
+    member = world.contributor
+    member.user.username = ""
+    member.user.save()
+    response = client.post(reverse("account_login"), {"login": member.user.email,
+                                                      "password": PASSWORD}, follow=True)
+    body = response.content.decode()
+    assert member.full_name in body and "utilisateur" not in body
