@@ -38,6 +38,13 @@ def test_no_template_holds_an_inline_handler_script_or_style():
     assert offenders == []
 
 
+def test_no_python_module_builds_an_inline_style():
+    offenders = [str(path) for app in ("contribbudget", "contributions", "projects", "retributions")
+                 for path in (Path(settings.BASE_DIR) / app).rglob("*.py")
+                 if 'style="' in path.read_text() and "pdf" not in path.name]
+    assert offenders == []
+
+
 def test_authenticated_exports_are_never_cached(world, client_for):
     response = client_for(world.contributor).get(reverse("contributions:mine"),
                                                  {"export": "csv"})
