@@ -219,10 +219,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Team-chat webhooks: a receiver that is down is retried this many times, after these
 # delays (seconds). Hosts listed in WEBHOOK_ALLOW_HOSTS_FOR_TESTS skip the public-address
-# rule; it is for the test suite only and deliberately not read from the environment.
-WEBHOOK_MAX_RETRIES = 4
-WEBHOOK_RETRY_DELAYS = [30, 120, 600, 1800]
-WEBHOOK_ALLOW_HOSTS_FOR_TESTS: list[str] = []
+# rule: for the test suite only (its receiver listens on 127.0.0.1; the real-worker test
+# passes it to the worker process through CONTRIBBUDGET_TEST_WEBHOOK_HOSTS). Empty by
+# default, and a system check refuses it whenever DEBUG is off.
+WEBHOOK_MAX_RETRIES = int(os.environ.get("WEBHOOK_MAX_RETRIES", "4"))
+WEBHOOK_RETRY_DELAYS = [int(d) for d in env_list("WEBHOOK_RETRY_DELAYS", "30,120,600,1800")]
+WEBHOOK_ALLOW_HOSTS_FOR_TESTS: list[str] = env_list("CONTRIBBUDGET_TEST_WEBHOOK_HOSTS", "")
 # The cache (the desk's year totals): CACHE_URL, else Redis when REDIS_URL is set (shared by
 # the web processes), else each process's memory. Prefixed, so it never touches Celery's keys.
 CACHE_URL = os.environ.get("CACHE_URL") or REDIS_URL

@@ -1,43 +1,18 @@
 """Celery tasks of the projects app: the team-chat webhooks. Thin: ids in, one service.
 
 ``send_webhook_digests`` runs daily and ``send_webhook_announcements`` every few minutes
-(settings.CELERY_BEAT_SCHEDULE); both can be called directly.
+(settings.CELERY_BEAT_SCHEDULE); both can be called directly. ``deliver_webhook`` lives
+beside its enqueueing seam in ``webhook_delivery`` and is re-exported here.
 """
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
-from . import webhook_digest, webhooks
+from . import webhook_digest
+from .webhook_delivery import deliver_webhook
 from .webhook_models import ProjectWebhook
 
-
-def _retry_delay(retries: int) -> int:
-    delays = settings.WEBHOOK_RETRY_DELAYS
-    return delays[min(retries, len(delays) - 1)]
-
-
-@shared_task(bind=True, max_retries=None)
-def deliver_webhook(self, webhook_id: int, text: str) -> dict:
-    """Post one message. A receiver that is down or answers 429/5xx is retried after
-    growing delays, ``WEBHOOK_MAX_RETRIES`` times at most, then the failure is recorded
-    on the webhook (shown on the project's chat page) and the message dropped.
-
-    In eager mode (embedded default, tests) Celery re-raises ``Retry`` instead of running
-    the retry, so the attempts loop here, without waiting."""
-    attempts = self.request.retries
-    while True:
-        attempts += 1
-        try:
-            sent = webhooks.webhook_deliver(webhook_id=webhook_id, text=text)
-        except webhooks.WebhookTemporaryError as error:
-            if attempts > settings.WEBHOOK_MAX_RETRIES:
-                webhooks.webhook_record(webhook_id=webhook_id, error=str(error))
-                return {"sent": False, "attempts": attempts}
-            if not self.request.is_eager:
-                raise self.retry(exc=error, countdown=_retry_delay(attempts - 1)) from error
-            continue
-        return {"sent": sent, "attempts": attempts}
+__all__ = ["deliver_webhook", "send_webhook_announcements", "send_webhook_digests"]
 
 
 @shared_task

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from contribbudget.permissions import get_project_for
 
-from . import webhooks
+from . import webhook_delivery, webhooks
 from .webhook_models import ProjectWebhook
 
 
@@ -62,7 +62,7 @@ def project_webhook(request, slug: str):
 def project_webhook_test(request, slug: str):
     project = get_project_for(request.user, slug, action="steer")
     try:
-        webhooks.webhook_send_test(actor=request.user, project=project)
+        webhook_delivery.webhook_send_test(actor=request.user, project=project)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

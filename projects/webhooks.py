@@ -26,7 +26,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from contribbudget.models import AuditEvent
 from contribbudget.services import audit_record
@@ -209,23 +208,3 @@ def webhook_record(*, webhook_id: int, error: str) -> None:
     ProjectWebhook.objects.filter(pk=webhook_id).update(
         last_outcome=ProjectWebhook.Outcome.FAILED if error else ProjectWebhook.Outcome.SENT,
         last_error=error[:300], last_sent_at=timezone.now())
-
-
-def enqueue(webhook: ProjectWebhook, text: str) -> None:
-    """The one seam through which services send a chat message: after commit, by Celery
-    (function-level import: the task module imports this one)."""
-    from .tasks import deliver_webhook
-
-    deliver_webhook.delay_on_commit(webhook.pk, text)
-
-
-TEST_MESSAGE = gettext_lazy("Message d'essai de Budget contributif pour le projet « %(project)s » "
-                            ": la messagerie de l'équipe est bien reliée.")
-
-
-def webhook_send_test(*, actor, project: Project) -> ProjectWebhook:
-    webhook = ProjectWebhook.objects.filter(project=project).first()
-    if webhook is None or not webhook.enabled:
-        raise ValidationError(_("Enregistrez d'abord une adresse de webhook active."))
-    enqueue(webhook, str(TEST_MESSAGE) % {"project": project.name})
-    return webhook

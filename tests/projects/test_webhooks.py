@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from contribbudget.models import AuditEvent
 from contributions import services as contribution_services
-from projects import tasks, webhooks
+from projects import tasks, webhook_delivery, webhooks
 from projects.webhook_models import ProjectWebhook
 from retributions.models import Document
 from tests.retributions.runs_support import computed_run, validated
@@ -101,7 +101,7 @@ def test_matrix_hookshot_payload_carries_html(world, local_hosts,
     with running_receiver() as receiver, django_capture_on_commit_callbacks(execute=True):
         webhooks.webhook_save(actor=world.pilot.user, project=world.project, url=receiver.url,
                               flavour="matrix")
-        webhooks.webhook_send_test(actor=world.pilot.user, project=world.project)
+        webhook_delivery.webhook_send_test(actor=world.pilot.user, project=world.project)
     assert receiver.received[0]["html"] and receiver.received[0]["text"]
 
 
@@ -205,3 +205,36 @@ def test_project_page_links_to_the_chat_page_for_pilots(world, client_for):
     body = client_for(world.pilot).get(reverse("projects:detail",
                                                args=[world.project.slug])).content.decode()
     assert page(world) in body
+
+
+def test_test_hosts_exemption_is_refused_outside_debug(settings):
+    from projects.checks import webhook_test_hosts_only_in_debug
+    settings.DEBUG = False
+    settings.WEBHOOK_ALLOW_HOSTS_FOR_TESTS = ["127.0.0.1"]
+    assert [e.id for e in webhook_test_hosts_only_in_debug(None)] == ["projects.E001"]
+    settings.WEBHOOK_ALLOW_HOSTS_FOR_TESTS = []
+    assert webhook_test_hosts_only_in_debug(None) == []
+
+
+@pytest.mark.worker
+def test_real_worker_retries_a_failing_receiver_a_bounded_number_of_times(world, transactional_db):
+    """Through Redis and a real Celery worker process: Celery's own retries, capped."""
+    import os
+
+    from contribbudget.celery import app as celery_app
+    from tests.realservices import running_worker
+
+    env = {"CONTRIBBUDGET_TEST_WEBHOOK_HOSTS": "127.0.0.1", "WEBHOOK_MAX_RETRIES": "2",
+           "WEBHOOK_RETRY_DELAYS": "1"}
+    os.environ.update(env)
+    celery_app.conf.task_always_eager = False
+    try:
+        with running_receiver(statuses=[503]) as receiver, running_worker():
+            webhook = ProjectWebhook.objects.create(project=world.project, url=receiver.url)
+            result = tasks.deliver_webhook.delay(webhook.pk, "Bonjour").get(timeout=60)
+    finally:
+        celery_app.conf.task_always_eager = True
+        for key in env:
+            os.environ.pop(key, None)
+    assert len(receiver.received) == 3
+    assert result == {"sent": False, "attempts": 3}
