@@ -98,6 +98,12 @@ class Place(models.Model):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
     address = models.TextField(_("adresse"), blank=True)
     city = models.CharField(_("commune"), max_length=120, blank=True)
+    # Says which public holidays apply to its members (Alsace-Moselle, overseas).
+    department = models.CharField(
+        _("département"), max_length=3, blank=True,
+        validators=[RegexValidator(r"^(\d{2}|2[AB]|97\d)$",
+                                   _("Un numéro de département : 57, 2A, 974…"))],
+        help_text=_("Numéro du département (57, 67, 974…) : fixe les jours fériés."))
     email = models.EmailField(_("courriel"), blank=True)
     archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
     # Treasury (issue 14): bank details and VAT status of a payee (checked by
@@ -350,6 +356,7 @@ class AuditEvent(models.Model):
         INVOICE_ISSUED = "invoice.issued", _("autofacture émise")
         INVOICE_CONTESTED = "invoice.contested", _("autofacture contestée")
         TREASURY_SETTINGS = "treasury.settings", _("paramètres de trésorerie modifiés")
+        WEBHOOK_CHANGED = "project.webhook", _("messagerie d'équipe modifiée")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))

@@ -7,7 +7,7 @@ from django.views.static import serve
 
 from network import invitation_views
 
-from . import views
+from . import pwa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,8 @@ urlpatterns = [
     path("invitations/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
     path("healthz", views.healthz, name="healthz"),
     path("reseau/", include("network.urls")),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
     path("projets/", include("projects.urls")),
     path("contributions/", include("contributions.urls")),
     path("retributions/", include("retributions.urls")),

@@ -328,3 +328,6 @@ class OpenPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} : {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+# Kept in its own module (a chat setting, not the project's money); imported here so Django
+# registers the model with the app.
+from .webhook_models import ProjectWebhook  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_webhooks
 from .views import setup as views_setup
 from .views import team as views_team
 
@@ -33,4 +33,7 @@ urlpatterns = [
     path("<slug:slug>/periodes/", views_team.open_period_add, name="open_period_add"),
     path("<slug:slug>/ouverture/", views_team.set_open, name="set_open"),
     path("<slug:slug>/clore/", views_team.project_close, name="close"),
+    path("<slug:slug>/messagerie/", views_webhooks.project_webhook, name="webhook"),
+    path("<slug:slug>/messagerie/essai/", views_webhooks.project_webhook_test,
+         name="webhook_test"),
 ]

@@ -22,7 +22,7 @@ from contribbudget.permissions import (
 )
 from contribbudget.services import history_of
 
-from .. import selectors, services, timesheet
+from .. import calendar, selectors, services, timesheet
 from ..forms import ContributionForm, RejectForm, apply_service_errors
 from ..models import Contribution
 from ..parsing import iso_week, parse_week
@@ -154,6 +154,11 @@ def week(request):
             else:
                 messages.success(request, _("Semaine enregistrée en brouillon."))
             return redirect(reverse("contributions:week") + "?week=" + iso_week(monday))
+    elif request.GET.get("copier"):
+        rows = calendar.copy_previous_week(member, monday,
+                                           with_hours=request.GET.get("heures") == "1")
+        messages.info(request, _("Lignes de la semaine précédente copiées : vérifiez, puis "
+                                 "enregistrez."))
     else:
         rows = timesheet.build_rows(member, monday, blank_rows=1 if _has_rows(member, monday)
                                     else 2)
@@ -169,6 +174,7 @@ def week(request):
         "this_week": iso_week(today), "is_current": monday == timesheet.week_days(monday)[0]
         and monday <= today <= days[-1], "can_go_next": days[-1] < today,
         "envelopes": envelopes, "kinds": timesheet.TIMESHEET_KINDS, "today": today,
+        "calendar": calendar.calendar_days(member, days),
     }, status=status)
 
 
