@@ -147,11 +147,12 @@ def can_edit_contribution(user, contribution: Contribution) -> bool:
 
 
 def can_validate_contribution(user, contribution: Contribution) -> bool:
-    """Pilots of the project and coordinators validate — never their own work."""
-    member = member_of(user)
-    if member is None or contribution.member_id == member.pk:
-        return False
-    return member.is_coordinator or is_pilot(user, contribution.project)
+    """Pilots of the project and coordinators validate — never their own work, nor what
+    they logged or imported for someone else. The rule lives in one place (imported here,
+    late, because it uses ``member_of`` from this module)."""
+    from .validation_rule import can_validate_contribution as rule
+
+    return rule(user, contribution)
 
 
 def get_contribution_for(user, pk, *, action: str = "view") -> Contribution:

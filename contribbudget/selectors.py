@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Member
+from .validation_rule import reviewable_by
 
 HOURS = DecimalField(max_digits=12, decimal_places=2)
 MONEY = DecimalField(max_digits=13, decimal_places=2)
@@ -42,7 +43,9 @@ def pilot_home(member: Member) -> list:
     from projects.models import Project, ProjectRole
     from projects.selectors import projects_with_totals
 
-    pending = (Contribution.objects.filter(project=OuterRef("pk"), status="submitted")
+    # What the pilot may validate, by the same rule as the queue (not their own work).
+    pending = (reviewable_by(member.user, Contribution.objects.filter(
+                   project=OuterRef("pk"), status="submitted"))
                .order_by().values("project").annotate(n=Count("pk")).values("n")[:1])
     qs = Project.objects.filter(roles__member=member, roles__role=ProjectRole.Role.PILOT)
     return list(projects_with_totals(qs).annotate(pending=Coalesce(Subquery(pending), 0))

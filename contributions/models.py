@@ -58,6 +58,10 @@ class Contribution(models.Model):
     coefficient_reason = models.TextField(_("motif du coefficient"), blank=True)
     validated_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("validée par"))
+    # Who wrote the row: the member themself, or whoever logged or imported it on their
+    # behalf — that person never validates it (contribbudget.validation_rule).
+    created_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("saisie par"))
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     retributed_in = models.ForeignKey("retributions.RetributionRun", on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="contributions",
@@ -117,6 +121,15 @@ class Contribution(models.Model):
         """Drafts, submitted, rejected and validated rows can be edited by their author;
         retributed rows are locked once an approved run includes them."""
         return self.status != self.Status.RETRIBUTED
+
+    @property
+    def is_imported(self) -> bool:
+        return self.import_key is not None
+
+    @property
+    def logged_on_behalf(self) -> bool:
+        """Written by someone else than the member (an import, a pilot's entry)."""
+        return self.created_by_id is not None and self.created_by_id != self.member_id
 
 
 class ContributionImport(models.Model):

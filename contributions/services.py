@@ -171,7 +171,7 @@ def contribution_create(*, member: Member, actor, project: Project, envelope: En
         member=member, project=project, envelope=envelope, date=date, hours=hours, kind=kind,
         description=description.strip(), deliverable_url=deliverable_url or "", grain=grain,
         invited_by=invited_by if kind == Contribution.Kind.CREATIVE else None,
-        salaried=salaried,
+        salaried=salaried, created_by=member_of(actor),
         status=Contribution.Status.SUBMITTED if submit else Contribution.Status.DRAFT,
         client_token=client_token, import_key=import_key)
     contribution.save()
