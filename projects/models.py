@@ -292,6 +292,10 @@ class CoordinationGrain(models.Model):
             models.CheckConstraint(condition=Q(fte_drive=Decimal("0.2")) & Q(fte_contribute=Decimal("0.1")),
                                    name="grain_split_is_0_2_plus_0_1"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="grain_end_after_start"),
+            # One grain per member, field and period (overlaps are refused by the service,
+            # projects.grain_rules; the database at least refuses the same start twice).
+            models.UniqueConstraint(fields=["member", "field", "start"],
+                                    name="grain_one_per_member_field_start"),
             models.CheckConstraint(condition=~Q(mode="salaried") | Q(yearly_cost__isnull=False),
                                    name="grain_salaried_has_cost"),
         ]
