@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
 from .money import MoneyField
 
 siret_validator = RegexValidator(r"^\d{14}$", _("Un SIRET compte exactement 14 chiffres."))
@@ -56,7 +57,7 @@ class Place(models.Model):
     name = models.CharField(_("nom"), max_length=200, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
-    address = models.TextField(_("adresse"), blank=True)
+    address = models.TextField(_("adresse"), blank=True, **limits.bounded(limits.ADDRESS))
     city = models.CharField(_("commune"), max_length=120, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
 
@@ -92,7 +93,8 @@ class Member(models.Model):
     siret = models.CharField(_("SIRET personnel"), max_length=14, blank=True,
                              validators=[siret_validator],
                              help_text=_("Pour facturer en votre nom (micro-entreprise…)."))
-    address = models.TextField(_("adresse de facturation"), blank=True)
+    address = models.TextField(_("adresse de facturation"), blank=True,
+                               **limits.bounded(limits.ADDRESS))
     expected_daily_rate = MoneyField(_("coût journalier attendu"), null=True, blank=True,
                                      validators=[MinValueValidator(Decimal("0"))])
     reminders_enabled = models.BooleanField(_("recevoir les rappels"), default=True)

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from contribbudget import limits
+from contribbudget.limits import check_length, length_error
 from contribbudget.models import AuditEvent, Member, Preference
 from contribbudget.money import format_hours
 from contribbudget.permissions import can_validate_contribution, member_of
@@ -64,6 +66,7 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
 
     if not (description or "").strip():
         add("description", _("Décrivez en quelques mots ce que vous avez fait."))
+    check_length((description or "").strip(), limits.DESCRIPTION, "description", add)
     if hours is None:
         add("hours", _("Indiquez un nombre d'heures."))
     elif hours <= 0:
@@ -289,6 +292,9 @@ def contribution_reject(*, contribution: Contribution, actor, comment: str) -> C
     if not comment:
         raise ValidationError({"comment": _("Expliquez le refus : la personne lira votre "
                                             "commentaire.")})
+    too_long = length_error(comment, limits.COMMENT)
+    if too_long:
+        raise ValidationError({"comment": too_long})
     current = _locked(contribution)
     if not can_validate_contribution(actor, current):
         raise PermissionDenied(_("Vous ne pouvez pas refuser cette contribution."))

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget import limits
 from contribbudget.models import Member, Place
 from contribbudget.money import HoursField, MoneyField
 from projects.models import Envelope, Funding, Project
@@ -100,7 +101,8 @@ class RetributionLine(models.Model):
     valued = MoneyField(_("valorisation"), null=True, blank=True)
     computed_money = MoneyField(_("part calculée"))
     money = MoneyField(_("part"))
-    override_reason = models.TextField(_("motif de la modification"), blank=True)
+    override_reason = models.TextField(_("motif de la modification"), blank=True,
+                                       **limits.bounded(limits.REASON))
     preference = models.CharField(_("préférence"), max_length=20)
     payee = models.CharField(_("bénéficiaire"), max_length=10, choices=Payee.choices)
     payee_place = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, blank=True,

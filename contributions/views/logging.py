@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from contribbudget import limits
 from contribbudget.money import format_hours
 from contribbudget.permissions import (
     can_edit_contribution,
@@ -169,6 +170,7 @@ def week(request):
         "this_week": iso_week(today), "is_current": monday == timesheet.week_days(monday)[0]
         and monday <= today <= days[-1], "can_go_next": days[-1] < today,
         "envelopes": envelopes, "kinds": timesheet.TIMESHEET_KINDS, "today": today,
+        "description_max": limits.DESCRIPTION,
     }, status=status)
 
 
