@@ -226,6 +226,14 @@ class AuditEvent(models.Model):
         MEMBER_INVITED = "member.invited", _("membre invité·e")
         DOCUMENT_REQUESTED = "document.requested", _("document demandé")
         SHARE_LINK = "document.share_link", _("lien financeur")
+        RUN_CANCELLED = "run.cancelled", _("calcul de rétribution abandonné")
+        RUN_RECOMPUTED = "run.recomputed", _("calcul de rétribution relancé")
+        RUN_PREFERENCE_SET = "run.preference_set", _("préférence pour un calcul")
+        PROJECT_CHANGED = "project.changed", _("projet modifié")
+        FUNDING_CHANGED = "funding.changed", _("financement modifié")
+        PLACE_CHANGED = "place.changed", _("lieu modifié")
+        FIELD_CHANGED = "field.changed", _("champ d'action modifié")
+        MEMBER_CHANGED = "member.changed", _("membre modifié·e")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))
