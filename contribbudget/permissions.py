@@ -146,13 +146,32 @@ def can_edit_contribution(user, contribution: Contribution) -> bool:
     return bool(member and contribution.member_id == member.pk and contribution.is_editable)
 
 
-def can_validate_contribution(user, contribution: Contribution) -> bool:
-    """Pilots of the project and coordinators validate — never their own work, nor what
-    they logged or imported for someone else. The rule lives in one place (imported here,
-    late, because it uses ``member_of`` from this module)."""
-    from .validation_rule import can_validate_contribution as rule
+def reviewable_by(user, queryset=None):
+    """The contributions of ``queryset`` (all by default) that ``user`` may validate or
+    refuse, whatever their status (callers filter the status they act on) — the one rule
+    of separation of duties: pilots of the project and coordinators review, except the
+    member whose work it is and whoever wrote it on that member's behalf (a pilot's import
+    of a colleague's hours). The validation queue, the pilot's home badge, the bulk
+    actions, the services and the detail page all ask it, so they never disagree."""
+    from contributions.models import Contribution as ContributionModel
+    from projects.models import ProjectRole
 
-    return rule(user, contribution)
+    qs = queryset if queryset is not None else ContributionModel.objects.all()
+    member = member_of(user)
+    if member is None:
+        return qs.none()
+    qs = qs.exclude(member=member).exclude(created_by=member)
+    if member.is_coordinator:
+        return qs
+    piloted = ProjectRole.objects.filter(member=member, role=ProjectRole.Role.PILOT)
+    return qs.filter(project__in=piloted.values("project_id"))
+
+
+def can_validate_contribution(user, contribution: Contribution) -> bool:
+    """:func:`reviewable_by` for one row (one query)."""
+    from contributions.models import Contribution as ContributionModel
+
+    return reviewable_by(user, ContributionModel.objects.filter(pk=contribution.pk)).exists()
 
 
 def get_contribution_for(user, pk, *, action: str = "view") -> Contribution:

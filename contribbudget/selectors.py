@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Member
-from .validation_rule import reviewable_by
+from .permissions import reviewable_by
 
 HOURS = DecimalField(max_digits=12, decimal_places=2)
 MONEY = DecimalField(max_digits=13, decimal_places=2)

@@ -62,7 +62,7 @@ class Contribution(models.Model):
     validated_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("validée par"))
     # Who wrote the row: the member themself, or whoever logged or imported it on their
-    # behalf — that person never validates it (contribbudget.validation_rule).
+    # behalf — that person never validates it (contribbudget.permissions.reviewable_by).
     created_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("saisie par"))
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)

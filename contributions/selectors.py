@@ -10,8 +10,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from contribbudget.models import Member, NetworkSettings
-from contribbudget.permissions import steered_projects
-from contribbudget.validation_rule import reviewable_by
+from contribbudget.permissions import reviewable_by, steered_projects
 from projects.models import CoordinationGrain, Envelope, Project
 
 from .models import Contribution
@@ -122,7 +121,7 @@ reviewable_projects = steered_projects  # pilots their projects, coordinators al
 
 def validation_queue(user) -> QuerySet[Contribution]:
     """Submitted contributions the user may review (never their own, nor those they wrote
-    for someone else: :func:`contribbudget.validation_rule.reviewable_by`), ordered by person and
+    for someone else: :func:`contribbudget.permissions.reviewable_by`), ordered by person and
     week so the page groups them."""
     return (reviewable_by(user, Contribution.objects.filter(status=Contribution.Status.SUBMITTED))
             .annotate(week=TruncWeek("date"))
