@@ -46,6 +46,10 @@ class RetributionRun(models.Model):
     # Hash of the contributions the run was computed from: approval refuses a run whose
     # inputs changed since (it must be recomputed first).
     inputs_fingerprint = models.CharField(max_length=64, blank=True)
+    # What the last recompute did with the pilot's overrides (retributions.overrides):
+    # {"kept": [...], "dropped": [...]}, shown on the run page. Not an input of the compute.
+    carried_overrides = models.JSONField(_("modifications reprises au recalcul"), default=dict,
+                                         blank=True)
     selected_members = models.ManyToManyField(Member, blank=True, related_name="+",
                                               verbose_name=_("membres retenu·es (lissage)"))
     progress_done = models.PositiveIntegerField(default=0)

@@ -51,6 +51,8 @@ from projects.models import Adjustment, Envelope, Project
 from .. import engine
 from .. import selectors_runs as sel
 from ..models import LedgerEntry, RetributionLine, RetributionRun
+from ..overrides import carry_over, previous_overrides
+from ..run_rules import approval_refusal, line_override_refusal
 
 Status = RetributionRun.Status
 Progress = Callable[[int, int], None]
@@ -296,17 +298,21 @@ def run_compute(*, run_id: int, token: str = "", progress: Progress | None = Non
         locked = RetributionRun.objects.select_for_update().filter(pk=run_id).first()
         if locked is None or locked.status != Status.COMPUTING or locked.task_id != token:
             return None  # a newer claim, a recompute or a cancel took the run over
+        # The pilot's overrides survive the recompute (or are named if they cannot).
+        distributed, carried = carry_over(lines, previous_overrides(run_id), max(available, ZERO))
         RetributionLine.objects.filter(run_id=run_id).delete()
         RetributionLine.objects.bulk_create(lines, batch_size=1000)
         locked.status = Status.DRAFT
         locked.available = max(available, ZERO)
-        locked.distributed = result.distributed
-        locked.surplus = result.surplus
+        locked.distributed = distributed
+        locked.surplus = result.surplus + result.distributed - distributed
+        locked.carried_overrides = carried if carried["kept"] or carried["dropped"] else {}
         locked.inputs_fingerprint = fingerprint
         locked.progress_done = STEPS
         locked.computed_at = timezone.now()
         locked.save(update_fields=["status", "available", "distributed", "surplus",
-                                   "inputs_fingerprint", "progress_done", "computed_at"])
+                                   "inputs_fingerprint", "progress_done", "computed_at",
+                                   "carried_overrides"])
     if progress is not None:
         progress(STEPS, STEPS)
     return locked
@@ -351,12 +357,14 @@ def _lock_run(run: RetributionRun) -> RetributionRun:
 
 @transaction.atomic
 def run_recompute(*, actor, run: RetributionRun) -> RetributionRun:
-    """Compute a draft again (its inputs changed, or overrides should be dropped), retry a
-    failed run, or re-queue a run left ``computing`` by a lost worker. Overrides are lost."""
+    """Compute a draft again (its inputs changed), retry a failed run, or re-queue a run
+    left ``computing`` by a lost worker. The pilot's overrides are carried over."""
     run = _lock_run(run)
     if run.status not in (Status.DRAFT, Status.FAILED, Status.COMPUTING, Status.QUEUED):
         raise ValidationError(_("Ce calcul est %(status)s : il ne peut plus être recalculé.")
                               % {"status": run.get_status_display().lower()})
+    audit_record(actor=actor, action=AuditEvent.Action.RUN_RECOMPUTED, obj=run,
+                 project=run.envelope.project, data={"from": run.status})
     return _requeue(run)
 
 
@@ -366,9 +374,12 @@ def run_cancel(*, actor, run: RetributionRun) -> RetributionRun:
     run = _lock_run(run)
     if run.status not in RetributionRun.OPEN_STATUSES and run.status != Status.FAILED:
         raise ValidationError(_("Seul un calcul non approuvé peut être abandonné."))
+    previous = run.status
     run.status = Status.CANCELLED
     run.task_id = ""
     run.save(update_fields=["status", "task_id"])
+    audit_record(actor=actor, action=AuditEvent.Action.RUN_CANCELLED, obj=run,
+                 project=run.envelope.project, data={"from": previous})
     return run
 
 
@@ -398,6 +409,9 @@ def run_preference_set(*, member: Member, run: RetributionRun, preference: str,
                                                   "symbolic_text": symbolic_text[:200]}}
     run.parameters = parameters
     run.save(update_fields=["parameters"])
+    audit_record(actor=member.user, action=AuditEvent.Action.RUN_PREFERENCE_SET, obj=run,
+                 project=run.envelope.project,
+                 data={"member": member.pk, "preference": preference})
     return _requeue(run)
 
 
@@ -425,9 +439,8 @@ def run_line_override(*, actor, line: RetributionLine, amount: Decimal | None,
         raise ValidationError(errors)
     if run.status != Status.DRAFT:
         raise ValidationError(_("Seule une part d'un calcul en brouillon peut être modifiée."))
-    if line.member.user_id == getattr(actor, "pk", None):
-        raise ValidationError(_("Vous ne pouvez pas modifier votre propre part : un·e autre "
-                                "pilote ou la coordination s'en charge."))
+    if refusal := line_override_refusal(actor, line):
+        raise ValidationError(refusal)
     if line.payee == RetributionLine.Payee.NONE and amount > 0:
         raise ValidationError({"amount": _(
             "Cette personne ne perçoit pas d'argent pour ce calcul (bénévole ou rétribution "
@@ -512,11 +525,10 @@ def run_approve(*, actor, run: RetributionRun) -> RetributionRun:
     if run.status != Status.DRAFT:
         raise ValidationError(_("Ce calcul est %(status)s : seul un brouillon s'approuve.")
                               % {"status": run.get_status_display().lower()})
-    if run.lines.filter(member__user_id=getattr(actor, "pk", None)).exists():
+    if refusal := approval_refusal(actor, run):
         # Nobody validates their own work (DESIGN.md §2): approving a run that pays you is
         # left to another pilot of the project or to the coordination.
-        raise ValidationError(_("Vous recevez une part de ce calcul : un·e autre pilote du "
-                                "projet ou la coordination doit l'approuver."))
+        raise ValidationError(refusal)
     envelope = Envelope.objects.select_for_update().get(pk=run.envelope_id)
     rows = _gather(run)
     if sel.inputs_fingerprint(envelope, rows, run.parameters or {}) != run.inputs_fingerprint:

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from contribbudget.exports import FORMATS, Column, export_response
@@ -35,6 +36,7 @@ from ..forms_runs import (
     SmoothingRunForm,
 )
 from ..models import RetributionLine, RetributionRun, SmoothingRequest
+from ..run_rules import approval_refusal, may_override_line
 from ..services import payments as pay_services
 from ..services import runs as run_services
 from ..services import smoothing as smoothing_services
@@ -126,8 +128,9 @@ def _detail_context(request, run: RetributionRun, bad_form=None, bad_line_id=Non
     lines = list(sel.run_lines(run))
     if can_steer and run.status == RetributionRun.Status.DRAFT:
         for line in lines:
-            if line.payee == RetributionLine.Payee.NONE:
-                continue  # no money for volunteers and symbolic members: nothing to override
+            line.run = run
+            if not may_override_line(request.user, line):
+                continue  # volunteers, symbolic members and one's own line: the server refuses
             if line.pk == bad_line_id:
                 line.override_form = bad_form
             else:
@@ -139,6 +142,11 @@ def _detail_context(request, run: RetributionRun, bad_form=None, bad_line_id=Non
         "available_now": sel.envelope_available(run.envelope_id),
         "ledger": list(run.ledger.all()) if run.status == RetributionRun.Status.APPROVED else [],
         "history": history_of(run)[:30],
+        "approval_refusal": approval_refusal(request.user, run, paid_member_ids={
+            line.member_id for line in lines}) if can_steer else None,
+        "kept_overrides": {entry["member"] for entry in
+                           (run.carried_overrides or {}).get("kept", [])},
+        "dropped_overrides": (run.carried_overrides or {}).get("dropped", []),
         "selected": list(run.selected_members.all())
         if run.kind == RetributionRun.Kind.SMOOTHING else [],
     }
@@ -343,7 +351,8 @@ def my_retributions(request):
 
 # --- Payments ------------------------------------------------------------------------------
 
-PAYMENT_STATUSES = {"unpaid": _("À payer"), "paid": _("Payées"), "all": _("Toutes")}
+# Lazy: a module-level text is translated when shown, in the reader's language.
+PAYMENT_STATUSES = {"unpaid": _lazy("À payer"), "paid": _lazy("Payées"), "all": _lazy("Toutes")}
 
 
 def _payment_export(fmt: str, status: str):
