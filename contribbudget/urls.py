@@ -22,9 +22,10 @@ urlpatterns = [
 
 if os.environ.get("BENCH_BASELINE") == "1":
     # The benchmark's baseline view (bench/views.py), never mounted otherwise.
-    from bench.views import bare
+    from bench.views import authenticated, bare
 
-    urlpatterns += [path("_bench/bare", bare, name="bench_bare")]
+    urlpatterns += [path("_bench/bare", bare, name="bench_bare"),
+                    path("_bench/authenticated", authenticated, name="bench_authenticated")]
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -14,7 +14,7 @@ from contribbudget.services import audit_record
 
 from ..models import RetributionLine, RetributionRun
 from ..payment_rules import payment_date_error
-from .report_data import forget_year_totals
+from ..selectors.desk import forget_year_totals
 
 
 @transaction.atomic
