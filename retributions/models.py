@@ -113,6 +113,9 @@ class RetributionLine(models.Model):
                                     related_name="+", verbose_name=_("lieu bénéficiaire"))
     non_financial = models.CharField(_("rétribution non financière"), max_length=200, blank=True)
     explanation = models.TextField(_("explication"), blank=True)
+    # The same explanation as parts, rendered in the reader's language when shown
+    # (retributions.explanations); empty for lines computed before it existed.
+    explanation_parts = models.JSONField(default=list, blank=True, editable=False)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
     payment_reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
 
