@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from contribbudget.models import NetworkSettings
 from contribbudget.permissions import get_member_for
+from contribbudget.services import history_of
 
 from .. import selectors
 from ..forms import (
@@ -16,6 +17,8 @@ from ..forms import (
 )
 from ..models import AdjustmentRequest, Project, ProjectRole
 from .common import _chart, _project_with_totals, _rights
+
+HISTORY_SHOWN = 30
 
 # --- Projects --------------------------------------------------------------------------------
 
@@ -56,6 +59,8 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
             "others": selectors.project_other_contributors(project),
             "grains": selectors.project_grains(project, network.hours_per_fte_year),
             "chart": _chart(envelopes),
+            # Its team, fundings and grains changes, newest first (one query).
+            "history": list(history_of(project)[:HISTORY_SHOWN]),
         })
         if rights["can_steer"]:
             context["outliers"] = selectors.daily_rate_outliers(

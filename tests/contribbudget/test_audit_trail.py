@@ -133,3 +133,29 @@ def test_a_contributions_page_shows_its_history_through_the_shared_include(world
     body = page.content.decode()
     assert 'data-testid="history"' in body
     assert "Contribution refusée" in body and "« Doublon »" in body
+
+
+def test_project_grain_and_run_pages_show_their_history(world, admin_client, client_for):
+    from retributions.services import runs as run_services
+
+    from ..retributions.runs_support import computed_run, validated
+
+    url = reverse("admin:projects_project_change", args=[world.project.pk])
+    data = admin_form(admin_client, url)
+    data["description"] = "Une légumerie partagée"
+    _post(admin_client, url, data)
+    client = client_for(world.pilot)
+    body = client.get(reverse("projects:detail", args=[world.project.slug])).content.decode()
+    assert 'data-testid="history"' in body and "Projet modifié" in body
+
+    grain = factories.grain(world.pilot, world.envelope)
+    AuditEvent.objects.create(action="grain.created", object_type="projects.coordinationgrain",
+                              object_id=str(grain.pk), project=world.project)
+    body = client.get(reverse("projects:grain_detail", args=[grain.pk])).content.decode()
+    assert 'data-testid="history"' in body and "Grain de coordination créé" in body
+
+    validated(world.contributor, world.envelope, "7.00")
+    run = computed_run(world)
+    run_services.run_cancel(actor=world.pilot.user, run=run)
+    body = client.get(reverse("retributions:run_detail", args=[run.pk])).content.decode()
+    assert 'data-testid="history"' in body and "Calcul de rétribution abandonné" in body
