@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -25,11 +26,21 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 
 class Column:
-    """A column of an export: French title, and ``kind`` among text, money, hours, date."""
+    """A column of an export: French title, and ``kind`` among text, money, hours, date.
 
-    def __init__(self, title: str, kind: str = "text"):
-        self.title = str(title)
+    Columns are declared at module level, so the title is kept as given (a lazy
+    translation, or a French literal looked up in the catalogue) and translated each time
+    an export is written, in the language of whoever asks for it."""
+
+    def __init__(self, title, kind: str = "text"):
+        self._title = title
         self.kind = kind
+
+    @property
+    def title(self) -> str:
+        if isinstance(self._title, str):
+            return gettext(self._title)
+        return str(self._title)
 
 
 def _csv_cell(value) -> str:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
 from .money import MoneyField
 from .network_defaults import default_envelope_template, invitation_expiry
 
@@ -96,7 +97,7 @@ class Place(models.Model):
     name = models.CharField(_("nom"), max_length=200, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
-    address = models.TextField(_("adresse"), blank=True)
+    address = models.TextField(_("adresse"), blank=True, **limits.bounded(limits.ADDRESS))
     city = models.CharField(_("commune"), max_length=120, blank=True)
     # Says which public holidays apply to its members (Alsace-Moselle, overseas).
     department = models.CharField(
@@ -149,7 +150,8 @@ class Member(models.Model):
     siret = models.CharField(_("SIRET personnel"), max_length=14, blank=True,
                              validators=[siret_validator],
                              help_text=_("Pour facturer en votre nom (micro-entreprise…)."))
-    address = models.TextField(_("adresse de facturation"), blank=True)
+    address = models.TextField(_("adresse de facturation"), blank=True,
+                               **limits.bounded(limits.ADDRESS))
     expected_daily_rate = MoneyField(_("coût journalier attendu"), null=True, blank=True,
                                      validators=[MinValueValidator(Decimal("0"))])
     reminders_enabled = models.BooleanField(_("recevoir les rappels"), default=True)
@@ -357,6 +359,13 @@ class AuditEvent(models.Model):
         INVOICE_CONTESTED = "invoice.contested", _("autofacture contestée")
         TREASURY_SETTINGS = "treasury.settings", _("paramètres de trésorerie modifiés")
         WEBHOOK_CHANGED = "project.webhook", _("messagerie d'équipe modifiée")
+        RUN_CANCELLED = "run.cancelled", _("calcul de rétribution abandonné")
+        RUN_RECOMPUTED = "run.recomputed", _("calcul de rétribution relancé")
+        RUN_PREFERENCE_SET = "run.preference_set", _("préférence pour un calcul")
+        PROJECT_CHANGED = "project.changed", _("projet modifié")
+        PLACE_CHANGED = "place.changed", _("lieu modifié")
+        FIELD_CHANGED = "field.changed", _("champ d'action modifié")
+        MEMBER_CHANGED = "member.changed", _("membre modifié·e")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))

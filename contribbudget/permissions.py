@@ -183,12 +183,27 @@ def can_edit_contribution(user, contribution: Contribution) -> bool:
     return bool(member and contribution.member_id == member.pk and contribution.is_editable)
 
 
-def can_validate_contribution(user, contribution: Contribution) -> bool:
-    """Pilots of the project and coordinators validate — never their own work."""
+def reviewable_by(user, queryset=None):
+    """The contributions of ``queryset`` (all by default) that ``user`` may validate or
+    refuse, whatever their status (callers filter the status they act on) — the one rule
+    of separation of duties: pilots of the project and coordinators review, except the
+    member whose work it is and whoever wrote it on that member's behalf (a pilot's import
+    of a colleague's hours). The validation queue, the pilot's home badge, the bulk
+    actions, the services and the detail page all ask it, so they never disagree."""
+    qs = queryset if queryset is not None else Contribution.objects.all()
     member = member_of(user)
-    if member is None or contribution.member_id == member.pk:
-        return False
-    return member.is_coordinator or is_pilot(user, contribution.project)
+    if member is None:
+        return qs.none()
+    qs = qs.exclude(member=member).exclude(created_by=member)
+    if member.is_coordinator:
+        return qs
+    piloted = ProjectRole.objects.filter(member=member, role=ProjectRole.Role.PILOT)
+    return qs.filter(project__in=piloted.values("project_id"))
+
+
+def can_validate_contribution(user, contribution: Contribution) -> bool:
+    """:func:`reviewable_by` for one row (one query)."""
+    return reviewable_by(user, Contribution.objects.filter(pk=contribution.pk)).exists()
 
 
 def get_contribution_for(user, pk, *, action: str = "view") -> Contribution:

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from contribbudget.models import Member, NetworkSettings
-from contribbudget.permissions import member_of, steered_projects
+from contribbudget.permissions import reviewable_by, steered_projects
 from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
 
 from .models import Contribution
@@ -132,12 +132,10 @@ reviewable_projects = steered_projects  # pilots their projects, coordinators al
 
 
 def validation_queue(user) -> QuerySet[Contribution]:
-    """Submitted contributions the user may review (never their own), ordered by person and
+    """Submitted contributions the user may review (never their own, nor those they wrote
+    for someone else: :func:`contribbudget.permissions.reviewable_by`), ordered by person and
     week so the page groups them."""
-    member = member_of(user)
-    return (Contribution.objects.filter(status=Contribution.Status.SUBMITTED,
-                                        project__in=reviewable_projects(user))
-            .exclude(member=member)
+    return (reviewable_by(user, Contribution.objects.filter(status=Contribution.Status.SUBMITTED))
             .annotate(week=TruncWeek("date"))
             .select_related("member", "project", "envelope", "grain", "invited_by")
             .order_by("member__last_name", "member__first_name", "member_id", "-week", "date",

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from contribbudget import limits
+from contribbudget.limits import check_length, length_error
 from contribbudget.links import absolute_url
 from contribbudget.models import AuditEvent, Member, Preference
 from contribbudget.money import format_hours
@@ -65,6 +67,7 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
 
     if not (description or "").strip():
         add("description", _("Décrivez en quelques mots ce que vous avez fait."))
+    check_length((description or "").strip(), limits.DESCRIPTION, "description", add)
     if hours is None:
         add("hours", _("Indiquez un nombre d'heures."))
     elif hours <= 0:
@@ -174,7 +177,7 @@ def contribution_create(*, member: Member, actor, project: Project, envelope: En
         member=member, project=project, envelope=envelope, date=date, hours=hours, kind=kind,
         description=description.strip(), deliverable_url=deliverable_url or "", grain=grain,
         invited_by=invited_by if kind == Contribution.Kind.CREATIVE else None,
-        salaried=salaried,
+        salaried=salaried, created_by=member_of(actor),
         status=Contribution.Status.SUBMITTED if submit else Contribution.Status.DRAFT,
         client_token=client_token, import_key=import_key)
     contribution.save()
@@ -295,6 +298,9 @@ def contribution_reject(*, contribution: Contribution, actor, comment: str) -> C
     if not comment:
         raise ValidationError({"comment": _("Expliquez le refus : la personne lira votre "
                                             "commentaire.")})
+    too_long = length_error(comment, limits.COMMENT)
+    if too_long:
+        raise ValidationError({"comment": too_long})
     current = _locked(contribution)
     ensure_can_validate(actor, current, _("Vous ne pouvez pas refuser cette contribution."))
     if current.status not in (Contribution.Status.SUBMITTED, Contribution.Status.VALIDATED):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from contribbudget import limits
 from contribbudget.money import format_hours
 from contribbudget.permissions import (
     can_edit_contribution,
@@ -175,6 +176,7 @@ def week(request):
         and monday <= today <= days[-1], "can_go_next": days[-1] < today,
         "envelopes": envelopes, "kinds": timesheet.TIMESHEET_KINDS, "today": today,
         "calendar": calendar.calendar_days(member, days),
+        "description_max": limits.DESCRIPTION,
     }, status=status)
 
 

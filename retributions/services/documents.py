@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 
 from celery import shared_task
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -34,6 +34,7 @@ from projects.models import Funding, Project
 
 from ..models import Document, RetributionRun, ShareLink
 from ..selectors import report, statement
+from ..statement_rules import can_order_statement
 from ..svg import consumption_chart
 
 logger = logging.getLogger(__name__)
@@ -268,7 +269,12 @@ def _allocate_invoice_number() -> str:
 def statement_request(*, author, run: RetributionRun, member: Member,
                       invoice: bool = False) -> Document:
     """Queue a member's statement for an approved run, with a numbered invoice request
-    ("appel à facture") when asked — only for a payee that can invoice (a SIRET)."""
+    ("appel à facture") when asked — only for a payee that can invoice (a SIRET).
+    The author's right is checked first: nothing is created nor numbered for someone who
+    may not read the statement."""
+    if not can_order_statement(author, run, member):
+        raise PermissionDenied(_("Vous ne pouvez demander un relevé que pour vous-même ou "
+                                 "pour un calcul d'un projet que vous pilotez."))
     run = RetributionRun.objects.select_for_update().select_related("envelope__project").get(pk=run.pk)
     if run.status != RetributionRun.Status.APPROVED:
         raise ValidationError({"run": _("Seul un calcul approuvé donne lieu à un relevé.")})

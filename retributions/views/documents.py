@@ -246,6 +246,7 @@ def shared_document(request, token: str):
 
 # --- Exports (network-wide, for treasurers) ------------------------------------------------
 
+# French titles, translated by the exporter in the language of whoever downloads.
 C = exports.Column
 CONTRIBUTION_COLUMNS = [
     C("Date", "date"), C("Membre"), C("Lieu d'attache"), C("Projet"), C("Enveloppe"),
