@@ -1,9 +1,7 @@
 import os
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from . import views
 
@@ -26,5 +24,5 @@ if os.environ.get("BENCH_BASELINE") == "1":
 
     urlpatterns += [path("_bench/bare", bare, name="bench_bare")]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# No /media/ route, even with DEBUG: uploaded imports and generated documents are served only
+# by their permission-checked views (contribbudget/files.py).

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget.files import private_name
 from contribbudget.models import Member, Place
 from contribbudget.money import HoursField, MoneyField
 from projects.models import Envelope, Funding, Project
@@ -187,6 +188,10 @@ class SmoothingRequest(models.Model):
         return f"{self.member} — {self.project}"
 
 
+def document_upload_to(instance, filename: str) -> str:
+    return private_name("documents", filename)
+
+
 class Document(models.Model):
     """A generated PDF. Issued documents are never overwritten: a new version is a new row."""
 
@@ -216,7 +221,7 @@ class Document(models.Model):
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progression"), default=0)
-    file = models.FileField(_("fichier"), upload_to="documents/%Y/%m/", blank=True)
+    file = models.FileField(_("fichier"), upload_to=document_upload_to, blank=True)
     checksum = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     page_count = models.PositiveIntegerField(default=0)
     invoice_number = models.CharField(_("numéro d'appel à facture"), max_length=40, null=True,

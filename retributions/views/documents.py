@@ -207,7 +207,7 @@ def _pdf_response(document: Document, *, as_attachment: bool) -> FileResponse:
     if document.status != Document.Status.READY or not document.file:
         raise Http404
     return FileResponse(document.file.open("rb"), as_attachment=as_attachment,
-                        filename=document.file.name.rsplit("/", 1)[-1],
+                        filename=services.document_filename(document),
                         content_type="application/pdf")
 
 
