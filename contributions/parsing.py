@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from contribbudget.querystring import MAX_YEAR, MIN_YEAR
+
 
 class ParseError(ValueError):
     """A French message saying what could not be read."""
@@ -90,20 +92,29 @@ def week_start(day: datetime.date) -> datetime.date:
 
 def parse_week(week: str | None, date: str | None, today: datetime.date) -> datetime.date:
     """The Monday of the week asked by ``?week=2026-W47`` or ``?date=2026-11-23``; this week
-    when neither is given or readable."""
+    when neither is given or readable. A readable week outside the years a page may show
+    (``0001-W01``, ``9999-W52``: the weeks around it would overflow the calendar) raises
+    :class:`ParseError` with the message to show."""
+    monday = None
     if week:
         match = re.match(r"^(\d{4})-?W(\d{1,2})$", week.strip(), re.IGNORECASE)
         if match:
             try:
-                return datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+                monday = datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
             except ValueError:
                 pass
-    if date:
+    if monday is None and date:
         try:
-            return week_start(parse_date(date))
+            monday = week_start(parse_date(date))
         except ParseError:
             pass
-    return week_start(today)
+    if monday is None:
+        return week_start(today)
+    if not MIN_YEAR <= monday.year <= MAX_YEAR - 1:
+        raise ParseError(_("Semaine hors limites : choisissez une semaine entre %(min)s et "
+                           "%(max)s. Voici la semaine en cours.") % {"min": MIN_YEAR,
+                                                                   "max": MAX_YEAR - 1})
+    return monday
 
 
 def iso_week(day: datetime.date) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from contribbudget.money import format_hours, format_money
+from contribbudget.tables import Table
 
 from .models import Project
 from .selectors import project_alerts
@@ -25,7 +26,7 @@ class MoneyColumn(tables.Column):
         return format_money(value)
 
 
-class OverviewTable(tables.Table):
+class OverviewTable(Table):
     name = tables.Column(verbose_name=_("Projet"), order_by=("name",))
     budget = MoneyColumn(verbose_name=_("Budget"))
     allocated = MoneyColumn(verbose_name=_("En enveloppes"))

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from contribbudget import exports
 from contribbudget.models import Member
 from contribbudget.permissions import member_of, piloted_project_ids, sees_all_finances
+from contribbudget.querystring import BadParameter, slug_param, year_param
 from contributions.models import Contribution
 from projects.models import Envelope, Project
 from projects.selectors import envelopes_with_totals
@@ -102,10 +103,12 @@ def desk(request):
     """The treasurer's desk: documents, the year's totals, the exports."""
     _require_finance(request.user)
     today = timezone.localdate()
+    status = 200
     try:
-        year = int(request.GET.get("annee", today.year))
-    except ValueError:
-        year = today.year
+        year = year_param(request.GET.get("annee"), today.year)
+    except BadParameter as error:
+        messages.error(request, str(error))
+        year, status = today.year, 400
     documents = (Document.objects.select_related("project", "funding", "member", "run__envelope",
                                                  "author__member")
                  .order_by("-created_at", "-pk"))
@@ -115,7 +118,7 @@ def desk(request):
         "page": page, "documents": page.object_list,
         "export_filter": ContributionExportFilter(),
         "projects": Project.objects.order_by("name").only("name", "slug"),
-    })
+    }, status=status)
 
 
 # --- Documents -----------------------------------------------------------------------------
@@ -376,11 +379,14 @@ def desk_export(request, table: str):
     fmt = _export_fmt(request)
     project = None
     if request.GET.get("project"):
-        project = Project.objects.filter(slug=request.GET["project"]).first()
+        slug = slug_param(request.GET["project"])
+        project = Project.objects.filter(slug=slug).first() if slug else None
         if project is None:
             return HttpResponse(_("Projet inconnu."), status=400, content_type="text/plain; charset=utf-8")
-    year = request.GET.get("annee")
-    year = int(year) if year and year.isdigit() else None
+    try:
+        year = year_param(request.GET.get("annee"), None)
+    except BadParameter as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     basename = f"{EXPORTS[table]}-{datetime.date.today():%Y-%m-%d}"
     if table == "contributions":
         try:
