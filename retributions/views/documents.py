@@ -174,6 +174,8 @@ def document_create(request):
 def _progress_context(document: Document) -> dict:
     state = {Document.Status.QUEUED: "queued", Document.Status.RENDERING: "running",
              Document.Status.READY: "done", Document.Status.FAILED: "failed"}[document.status]
+    if document.render_is_stale:
+        state = "failed"  # its worker died: the page offers the retry
     return {"percent": document.progress, "state": state, "error": document.error,
             "label": document.get_status_display(), "job_id": f"document-{document.pk}",
             "poll_url": reverse("retributions:document_progress", args=[document.pk]),
@@ -201,7 +203,8 @@ def document_progress(request, pk: int):
     the download link (or the failure and its retry button) appears."""
     document = get_document_for(request.user, pk)
     response = render(request, "includes/_progress.html", _progress_context(document))
-    if document.status in (Document.Status.READY, Document.Status.FAILED) and request.headers.get("HX-Request"):
+    finished = document.status in (Document.Status.READY, Document.Status.FAILED)
+    if (finished or document.render_is_stale) and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 
