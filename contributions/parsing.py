@@ -20,6 +20,11 @@ class ParseError(ValueError):
     """A French message saying what could not be read."""
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """What was typed, quoted back in a message: cut, so a pasted novel is not echoed."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 _H_M = re.compile(r"^(?P<h>\d{1,2})\s*(?:h|:)\s*(?P<m>\d{1,2})?\s*(?:min|mn|m)?$")
 _MIN = re.compile(r"^(?P<m>\d{1,4})\s*(?:min|mn|m|minutes?)$")
 _NUM = re.compile(r"^(?P<n>\d{1,3}(?:[.,]\d{1,4})?)\s*(?:h|heures?)?$")
@@ -47,13 +52,13 @@ def parse_hours(text) -> Decimal:
         minutes = int(match["m"] or 0)
         if minutes >= 60:
             raise ParseError(_("Les minutes doivent être inférieures à 60 (« %(value)s »).")
-                             % {"value": text})
+                             % {"value": _shown(text)})
         return _two_places(Decimal(int(match["h"])) + Decimal(minutes) / 60)
     match = _MIN.match(value)
     if match:
         return _two_places(Decimal(int(match["m"])) / 60)
     raise ParseError(_("« %(value)s » n'est pas une durée : écrivez par exemple 1h30, 1,5 "
-                       "ou 90 min.") % {"value": text})
+                       "ou 90 min.") % {"value": _shown(text)})
 
 
 def _two_places(value: Decimal) -> Decimal:
@@ -82,7 +87,7 @@ def parse_date(value) -> datetime.date:
         except ValueError:
             continue
     raise ParseError(_("« %(value)s » n'est pas une date (format attendu : 23/11/2026).")
-                     % {"value": text})
+                     % {"value": _shown(text)})
 
 
 def week_start(day: datetime.date) -> datetime.date:
