@@ -15,3 +15,12 @@ def network_totals_snapshot() -> dict:
     from .selectors import network_totals
 
     return {key: str(value) for key, value in network_totals().items()}
+
+
+@shared_task(name="contribbudget.tasks.build_export", acks_late=True)
+def build_export(job_id: int) -> dict:
+    """Build one export job's XLSX; its row carries the status and progress."""
+    from .export_jobs import export_build
+
+    job = export_build(job_id)
+    return {"job": job.pk, "status": job.status, "rows": job.done_rows}

@@ -3,7 +3,7 @@ import os
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import views, views_exports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("invitations/", views.InvitationCreateView.as_view(), name="invitation_create"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("healthz", views.healthz, name="healthz"),
+    path("exports/<int:pk>/", views_exports.export_job, name="export_job"),
+    path("exports/<int:pk>/telecharger/", views_exports.export_job_download,
+         name="export_job_download"),
     path("projets/", include("projects.urls")),
     path("contributions/", include("contributions.urls")),
     path("retributions/", include("retributions.urls")),

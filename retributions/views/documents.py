@@ -9,8 +9,6 @@ Who may do what with documents (checked here for every object):
 """
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,18 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contribbudget import exports
+from contribbudget import export_jobs, exports
 from contribbudget.models import Member
 from contribbudget.permissions import member_of, piloted_project_ids, sees_all_finances
 from contribbudget.querystring import BadParameter, slug_param, year_param
-from contributions.models import Contribution
-from projects.models import Envelope, Project
-from projects.selectors import envelopes_with_totals
+from projects.models import Project
 
+from .. import exports as network_exports
 from ..forms_documents import ContributionExportFilter, FunderReportForm, StatementForm
 from ..models import Document, RetributionLine, RetributionRun, ShareLink
 from ..services import documents as services
-from ..services.report_data import COUNTED, cached_year_totals, valuation
+from ..services.report_data import cached_year_totals
 
 # --- Permissions ---------------------------------------------------------------------------
 
@@ -275,130 +272,44 @@ def shared_document(request, token: str):
 
 # --- Exports (network-wide, for treasurers) ------------------------------------------------
 
-C = exports.Column
-CONTRIBUTION_COLUMNS = [
-    C("Date", "date"), C("Membre"), C("Lieu d'attache"), C("Projet"), C("Enveloppe"),
-    C("Type"), C("Heures", "hours"), C("Temps salarié"), C("Statut"), C("Description"),
-    C("Valorisation", "money"),
-]
-ENVELOPE_COLUMNS = [
-    C("Projet"), C("Enveloppe"), C("Type"), C("Règle"), C("Coût journalier", "money"),
-    C("Montant", "money"), C("Heures validées", "hours"), C("Valorisation", "money"),
-    C("Distribué", "money"), C("Disponible", "money"),
-]
-LINE_COLUMNS = [
-    C("Projet"), C("Enveloppe"), C("Début de période", "date"), C("Fin de période", "date"),
-    C("Membre"), C("Heures", "hours"), C("Heures pondérées", "hours"), C("Valorisation", "money"),
-    C("Part", "money"), C("Bénéficiaire"), C("SIRET"), C("Payée le", "date"),
-    C("Référence du paiement"),
-]
+EXPORTS = {"contributions": network_exports.CONTRIBUTIONS, "envelopes": network_exports.ENVELOPES,
+           "lines": network_exports.LINES, "payments": network_exports.PAYMENTS}
 
 
-def _export_fmt(request) -> str:
-    fmt = request.GET.get("format", "csv")
-    if fmt not in exports.FORMATS:
-        raise Http404
-    return fmt
-
-
-def _filter_or_400(form) -> dict:
-    if not form.is_valid():
-        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        raise ValidationError(errors)
-    return form.cleaned_data
-
-
-def _contribution_rows(data: dict):
-    qs = Contribution.objects.all()
-    qs = qs.filter(status=data["status"]) if data.get("status") else qs.filter(status__in=COUNTED)
-    if data.get("project"):
-        qs = qs.filter(project=data["project"])
-    if data.get("date_from"):
-        qs = qs.filter(date__gte=data["date_from"])
-    if data.get("date_to"):
-        qs = qs.filter(date__lte=data["date_to"])
-    statuses = dict(Contribution.Status.choices)
-    kinds = dict(Contribution.Kind.choices)
-    rows = (qs.order_by("date", "pk").values_list(
-        "date", "member__first_name", "member__last_name", "member__home_place__name",
-        "project__name", "envelope__name", "kind", "hours", "salaried", "status", "description",
-        "envelope__daily_rate", "envelope__hours_per_day").iterator(chunk_size=2000))
-    for (date, first, last, place, project, envelope, kind, hours, salaried, status, description,
-         rate, per_day) in rows:
-        yield (date, f"{first} {last}", place or "", project, envelope, str(kinds.get(kind, kind)),
-               hours, _("oui") if salaried else _("non"), str(statuses.get(status, status)),
-               description, valuation(hours, rate, per_day) if status in COUNTED else None)
-
-
-def _envelope_rows(project: Project | None):
-    qs = Envelope.objects.select_related("project").order_by("project__name", "pk")
-    if project is not None:
-        qs = qs.filter(project=project)
-    for e in envelopes_with_totals(qs):
-        yield (e.project.name, e.name, e.get_kind_display(), e.get_rule_display(), e.daily_rate,
-               e.amount, e.validated_hours, valuation(e.validated_hours, e.daily_rate, e.hours_per_day),
-               e.distributed, e.amount - e.distributed)
-
-
-def _line_rows(project: Project | None, paid_only: bool, year: int | None):
-    qs = (RetributionLine.objects.filter(run__status=RetributionRun.Status.APPROVED)
-          .select_related("run__envelope__project", "member", "payee_place")
-          .order_by("run__envelope__project__name", "run__period_start", "run", "member__last_name"))
-    if project is not None:
-        qs = qs.filter(run__envelope__project=project)
-    if paid_only:
-        qs = qs.filter(paid_on__isnull=False)
-        if year:
-            qs = qs.filter(paid_on__year=year)
-    elif year:
-        qs = qs.filter(run__period_end__year=year)
-    payees = dict(RetributionLine.Payee.choices)
-    for line in qs.iterator(chunk_size=2000):
-        run = line.run
-        if line.payee == RetributionLine.Payee.PLACE:
-            place = line.payee_place
-            payee, siret = (place.name, place.siret) if place else ("", "")
-        elif line.payee == RetributionLine.Payee.SELF:
-            payee, siret = line.member.full_name, line.member.siret
-        else:
-            payee, siret = str(payees[line.payee]), ""
-        yield (run.envelope.project.name, run.envelope.name, run.period_start, run.period_end,
-               line.member.full_name, line.hours, line.weighted_hours, line.valued, line.money,
-               payee, siret, line.paid_on, line.payment_reference)
-
-
-EXPORTS = {"contributions": "contributions", "envelopes": "enveloppes", "lines": "lignes-de-retribution",
-           "payments": "paiements"}
+def _bad_request(message: str) -> HttpResponse:
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 @login_required
 def desk_export(request, table: str):
-    """CSV / XLSX of the network's contributions, envelopes, retribution lines or payments,
-    with the filters of the desk's forms (``project``, ``status``, ``date_from``, ``date_to``,
-    ``annee``)."""
+    """CSV (streamed) or XLSX (built by a task, with its progress page) of the network's
+    contributions, envelopes, retribution lines or payments, with the filters of the desk's
+    forms (``project``, ``status``, ``date_from``, ``date_to``, ``annee``)."""
     _require_finance(request.user)
     if table not in EXPORTS:
         raise Http404
-    fmt = _export_fmt(request)
-    project = None
+    fmt = request.GET.get("format", "csv")
+    if fmt not in exports.FORMATS:
+        raise Http404
+    params: dict = {}
     if request.GET.get("project"):
         slug = slug_param(request.GET["project"])
-        project = Project.objects.filter(slug=slug).first() if slug else None
-        if project is None:
-            return HttpResponse(_("Projet inconnu."), status=400, content_type="text/plain; charset=utf-8")
+        if not slug or not Project.objects.filter(slug=slug).exists():
+            return _bad_request(_("Projet inconnu."))
+        params["project"] = slug
     try:
-        year = year_param(request.GET.get("annee"), None)
+        params["annee"] = year_param(request.GET.get("annee"), None)
     except BadParameter as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    basename = f"{EXPORTS[table]}-{datetime.date.today():%Y-%m-%d}"
+        return _bad_request(str(error))
     if table == "contributions":
-        try:
-            data = _filter_or_400(ContributionExportFilter(request.GET))
-        except ValidationError as error:
-            return HttpResponse(" ".join(error.messages), status=400,
-                                content_type="text/plain; charset=utf-8")
-        return exports.export_response(fmt, CONTRIBUTION_COLUMNS, _contribution_rows(data), basename)
-    if table == "envelopes":
-        return exports.export_response(fmt, ENVELOPE_COLUMNS, _envelope_rows(project), basename)
-    return exports.export_response(fmt, LINE_COLUMNS,
-                                   _line_rows(project, table == "payments", year), basename)
+        form = ContributionExportFilter(request.GET)
+        if not form.is_valid():
+            return _bad_request("; ".join(str(e) for errs in form.errors.values() for e in errs))
+        data = form.cleaned_data
+        params = {"project": data["project"].slug if data.get("project") else None,
+                  "status": data.get("status") or None,
+                  "date_from": data["date_from"].isoformat() if data.get("date_from") else None,
+                  "date_to": data["date_to"].isoformat() if data.get("date_to") else None}
+    elif table == "payments":
+        params["status"] = "paid"
+    return export_jobs.export_response(request, EXPORTS[table], fmt, params)
