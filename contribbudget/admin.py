@@ -12,6 +12,8 @@ from .models import (
     Place,
     WorkingGroup,
 )
+from .models import AuditEvent as Event
+from .services import audit_record
 
 admin.site.site_header = _("Budget contributif — administration")
 admin.site.site_title = _("Budget contributif")
@@ -59,9 +61,6 @@ class MemberAdmin(admin.ModelAdmin):
         return obj.user.email
 
     def save_model(self, request, obj, form, change):
-        from .models import AuditEvent as Event
-        from .services import audit_record
-
         super().save_model(request, obj, form, change)
         if change and {"is_treasurer", "is_coordinator"} & set(form.changed_data):
             audit_record(actor=request.user, action=Event.Action.ROLE_CHANGED, obj=obj,
@@ -107,7 +106,6 @@ class InvitationAdmin(admin.ModelAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only (a database trigger refuses changes too)."""
-
     list_display = ["created_at", "action", "actor", "object_type", "object_id", "project", "reason"]
     list_filter = ["action", "project"]
     search_fields = ["reason", "object_id", "actor__email"]

@@ -1,5 +1,6 @@
 """Append-only tables, enforced by the database itself (a trigger per table and vendor),
 so neither a bug, the admin nor a raw SQL session can rewrite history."""
+from django.db import migrations
 
 
 def append_only_sql(table: str, vendor: str) -> tuple[list[str], list[str]]:
@@ -31,7 +32,6 @@ def append_only_sql(table: str, vendor: str) -> tuple[list[str], list[str]]:
 
 def append_only_operation(table: str):
     """A migration operation installing the append-only triggers on ``table``."""
-    from django.db import migrations
 
     def forward(apps, schema_editor):
         for sql in append_only_sql(table, schema_editor.connection.vendor)[0]:

@@ -6,8 +6,10 @@ atomic requests / service transactions already did) and shows a clear French pag
 """
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -43,9 +45,6 @@ class FrenchFirstLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.utils import translation
-
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE

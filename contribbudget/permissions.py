@@ -1,20 +1,27 @@
-"""The one permission module. Every view asks it before touching an object.
+"""The one permission module: every permission decision is here, and every view asks it
+before touching an object.
 
 Roles (DESIGN.md §2): contributor (any member), pilot (per project), treasurer and
 coordinator (network-wide). Outsiders get 404 (they do not learn the object exists);
 members who can see an object but lack the right for an action get 403.
+
+One shape per object: ``get_<object>_for(user, pk, *, action)`` returns the object or
+raises 404 / 403 (projects, envelopes, contributions, imports, grains, runs, lines,
+documents, share links); ``get_member_for(user, *, action)`` does the same for the pages
+that are about the network rather than one object. Services never decide: the few that
+guard an action themselves (a service is also called by commands and imports) ask the
+``ensure_…`` functions at the end of this module.
 """
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-if TYPE_CHECKING:
-    from contribbudget.models import Member
-    from contributions.models import Contribution
-    from projects.models import Project
+from contributions.models import Contribution, ContributionImport
+from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
+from retributions.models import Document, RetributionLine, RetributionRun, ShareLink
+
+from .models import Member
 
 
 def member_of(user) -> Member | None:
@@ -43,8 +50,6 @@ def sees_all_finances(user) -> bool:
 
 
 def project_role(user, project: Project) -> str | None:
-    from projects.models import ProjectRole
-
     member = member_of(user)
     if member is None:
         return None
@@ -53,14 +58,10 @@ def project_role(user, project: Project) -> str | None:
 
 
 def is_pilot(user, project: Project) -> bool:
-    from projects.models import ProjectRole
-
     return project_role(user, project) == ProjectRole.Role.PILOT
 
 
 def piloted_project_ids(user) -> list[int]:
-    from projects.models import ProjectRole
-
     member = member_of(user)
     if member is None:
         return []
@@ -71,8 +72,6 @@ def piloted_project_ids(user) -> list[int]:
 def steered_projects(user):
     """Projects the user steers — validates their contributions, starts their runs: those
     they pilot, all of them for a coordinator."""
-    from projects.models import Project, ProjectRole
-
     member = member_of(user)
     if member is None:
         return Project.objects.none()
@@ -86,40 +85,65 @@ def steered_projects(user):
 PROJECT_ACTIONS = ("view", "contribute", "steer", "finance")
 
 
+def _can(member: Member, role: str | None, project: Project, action: str) -> bool:
+    if action not in PROJECT_ACTIONS:
+        raise ValueError(action)
+    if action == "view":
+        return True
+    if action == "contribute":
+        if project.phase == Project.Phase.CLOSED:
+            return False
+        return role is not None or project.is_open
+    if action == "steer":
+        return role == ProjectRole.Role.PILOT or member.is_coordinator
+    return role == ProjectRole.Role.PILOT or member.is_coordinator or member.is_treasurer
+
+
 def can_on_project(user, project: Project, action: str) -> bool:
     """view: any member; contribute: team, or anyone while the project is open (not closed);
     steer (envelopes, validation, runs): its pilots and coordinators;
     finance (reports, payments): its pilots, treasurers and coordinators."""
-    from projects.models import Project as ProjectModel
-
     if action not in PROJECT_ACTIONS:
         raise ValueError(action)
     member = member_of(user)
     if member is None:
         return False
-    if action == "view":
-        return True
+    return _can(member, project_role(user, project), project, action)
+
+
+def project_rights(user, project: Project) -> dict:
+    """What a project's pages show the user may do (one role lookup)."""
+    member = member_of(user)
+    if member is None:
+        return {"role": None, "can_steer": False, "is_team": False, "can_request": False,
+                "can_finance": False}
     role = project_role(user, project)
-    if action == "contribute":
-        if project.phase == ProjectModel.Phase.CLOSED:
-            return False
-        return role is not None or project.is_open
-    if action == "steer":
-        return role == "pilot" or member.is_coordinator
-    return role == "pilot" or member.is_coordinator or member.is_treasurer
+    return {"role": role, "can_steer": _can(member, role, project, "steer"),
+            "is_team": role is not None,
+            "can_request": _may_request(member, role),
+            "can_finance": _can(member, role, project, "finance")}
+
+
+def _may_request(member: Member, role: str | None) -> bool:
+    return role is not None or member.is_coordinator
+
+
+def can_request_adjustment(member: Member, project: Project) -> bool:
+    """The team and coordinators may ask for an envelope adjustment."""
+    role = (ProjectRole.objects.filter(project=project, member=member)
+            .values_list("role", flat=True).first())
+    return _may_request(member, role)
 
 
 def get_project_for(user, pk, *, action: str = "view", queryset=None) -> Project:
     """The project, or 404 for non-members, or 403 when the member lacks the right."""
-    from projects.models import Project as ProjectModel
-
     if member_of(user) is None:
         raise Http404
-    qs = queryset if queryset is not None else ProjectModel.objects.select_related("field")
+    qs = queryset if queryset is not None else Project.objects.select_related("field")
     lookup = {"slug": pk} if isinstance(pk, str) and not pk.isdigit() else {"pk": pk}
     try:
         project = qs.get(**lookup)
-    except ProjectModel.DoesNotExist as exc:
+    except Project.DoesNotExist as exc:
         raise Http404 from exc
     if not can_on_project(user, project, action):
         raise PermissionDenied
@@ -155,12 +179,10 @@ def can_validate_contribution(user, contribution: Contribution) -> bool:
 
 
 def get_contribution_for(user, pk, *, action: str = "view") -> Contribution:
-    from contributions.models import Contribution as ContributionModel
-
     try:
-        contribution = ContributionModel.objects.select_related(
+        contribution = Contribution.objects.select_related(
             "member", "project", "envelope", "grain", "invited_by").get(pk=pk)
-    except (ContributionModel.DoesNotExist, ValueError) as exc:
+    except (Contribution.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     if not can_see_contribution(user, contribution):
         raise Http404
@@ -170,6 +192,160 @@ def get_contribution_for(user, pk, *, action: str = "view") -> Contribution:
     if not checks[action]():
         raise PermissionDenied
     return contribution
+
+
+# --- The network's pages -----------------------------------------------------------------
+
+def _steers_some_project(member: Member, user) -> bool:
+    return member.is_coordinator or bool(piloted_project_ids(user))
+
+
+#: Network-wide rights, for pages about the network rather than one object.
+NETWORK_ACTIONS = {
+    "view": lambda member, user: True,
+    "coordinate": lambda member, user: member.is_coordinator,
+    "treasury": lambda member, user: member.is_treasurer,
+    "finance": lambda member, user: member.is_treasurer or member.is_coordinator,
+    # The validation queue and imports: pilots of a project and coordinators.
+    "review": _steers_some_project,
+    # Starting runs and smoothing rounds: someone who steers an existing project.
+    "steer": lambda member, user: steered_projects(user).exists(),
+    # The list of runs: those who steer a project, and finance people.
+    "runs": lambda member, user: (member.is_treasurer or member.is_coordinator
+                                  or steered_projects(user).exists()),
+}
+
+
+def get_member_for(user, *, action: str = "view") -> Member:
+    """The user's member profile, or 404 for an account without one (it sees no page of the
+    network), or 403 when the member lacks the network-wide right ``action``."""
+    member = member_of(user)
+    if member is None:
+        raise Http404
+    if not NETWORK_ACTIONS[action](member, user):
+        raise PermissionDenied
+    return member
+
+
+# --- Envelopes, grains, imports ------------------------------------------------------------
+
+def get_envelope_for(user, pk, *, action: str = "view", queryset=None) -> Envelope:
+    """The envelope (``envelope.project`` set), with its project's permission check: an
+    envelope id typed into the URL never bypasses it."""
+    if member_of(user) is None:
+        raise Http404
+    qs = queryset if queryset is not None else Envelope.objects.all()
+    envelope = qs.filter(pk=pk).first()
+    if envelope is None:
+        raise Http404
+    envelope.project = get_project_for(user, envelope.project_id, action=action)
+    return envelope
+
+
+def get_grain_for(user, pk, *, action: str = "view", queryset=None) -> CoordinationGrain:
+    """Grains are open to every member (transparency); only coordinators create them."""
+    get_member_for(user, action="coordinate" if action == "create" else "view")
+    qs = queryset if queryset is not None else CoordinationGrain.objects.all()
+    grain = qs.filter(pk=pk).first()
+    if grain is None:
+        raise Http404
+    return grain
+
+
+def get_import_for(user, pk, *, action: str = "view") -> ContributionImport:
+    """An import is seen and committed by the person who uploaded it, and nobody else."""
+    if member_of(user) is None:
+        raise Http404
+    imp = ContributionImport.objects.filter(pk=pk).first()
+    if imp is None or imp.uploaded_by_id != user.pk:
+        raise Http404
+    return imp
+
+
+# --- Runs and their lines ------------------------------------------------------------------
+
+def get_run_for(user, pk, *, action: str = "view") -> RetributionRun:
+    """A run, or 404 for people with no business on its project, or 403 for members of the
+    project who may not do ``action``: ``view`` (pilots, treasurers, coordinators) or
+    ``steer`` (pilots, coordinators)."""
+    if member_of(user) is None:
+        raise Http404
+    try:
+        run = RetributionRun.objects.select_related("envelope__project", "created_by__member",
+                                                    "approved_by__member").get(pk=pk)
+    except (RetributionRun.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    project = run.envelope.project
+    if not (sees_all_finances(user) or project_role(user, project)):
+        raise Http404
+    if not can_on_project(user, project, "finance" if action == "view" else "steer"):
+        raise PermissionDenied
+    return run
+
+
+def get_line_for(user, pk, *, action: str = "steer") -> RetributionLine:
+    """A run's line, with its run's check (``line.run`` is the checked run)."""
+    try:
+        line = RetributionLine.objects.select_related("run").get(pk=pk)
+    except (RetributionLine.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    line.run = get_run_for(user, line.run_id, action=action)
+    return line
+
+
+# --- Documents and funder links ------------------------------------------------------------
+
+def can_manage_document(user, document: Document) -> bool:
+    """Request again, retry, read: finance people, the project's pilots, the statement's
+    member."""
+    member = member_of(user)
+    if member is None:
+        return False
+    if member.is_treasurer or member.is_coordinator:
+        return True
+    if document.project_id and document.project_id in piloted_project_ids(user):
+        return True
+    return document.kind == Document.Kind.STATEMENT and document.member_id == member.pk
+
+
+def get_document_for(user, pk, *, action: str = "view") -> Document:
+    """The document, or 404 for anyone who may not see it (they do not learn it exists);
+    ``share`` (create a funder link) is for finance people: 403 for the others."""
+    if member_of(user) is None:
+        raise Http404
+    document = (Document.objects.select_related("project", "funding", "run__envelope", "member",
+                                                "author__member").filter(pk=pk).first())
+    if document is None or not can_manage_document(user, document):
+        raise Http404
+    if action == "share" and not sees_all_finances(user):
+        raise PermissionDenied
+    return document
+
+
+def get_share_link_for(user, pk, *, action: str = "revoke") -> ShareLink:
+    """Funder links are managed by finance people (403 for other members)."""
+    get_member_for(user, action="finance")
+    link = ShareLink.objects.select_related("document__project").filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+# --- Guards for the services that are also called outside a view --------------------------
+
+def ensure_can_request_adjustment(member: Member, project: Project) -> None:
+    if not can_request_adjustment(member, project):
+        raise PermissionDenied
+
+
+def ensure_can_create_grain(user) -> None:
+    if not is_coordinator(user):
+        raise PermissionDenied
+
+
+def ensure_can_validate(user, contribution: Contribution, message: str) -> None:
+    if not can_validate_contribution(user, contribution):
+        raise PermissionDenied(message)
 
 
 def get_export_job_for(user, pk):

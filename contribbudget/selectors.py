@@ -4,9 +4,14 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from contributions.models import Contribution
+from projects.models import Adjustment, Funding, Project, ProjectRole
+from projects.selectors import projects_with_totals
+from retributions.models import RetributionLine, RetributionRun
 
 from .models import Member
 
@@ -20,8 +25,6 @@ def _zero(output=HOURS):
 
 def contributor_home(member: Member) -> dict:
     """Recent contributions and hours this month / this year (two queries)."""
-    from contributions.models import Contribution
-
     today = timezone.localdate()
     month_start = today.replace(day=1)
     year_start = datetime.date(today.year, 1, 1)
@@ -36,12 +39,6 @@ def contributor_home(member: Member) -> dict:
 
 def pilot_home(member: Member) -> list:
     """The projects this member pilots, with their money totals (one query)."""
-    from django.db.models import Count, OuterRef, Subquery
-
-    from contributions.models import Contribution
-    from projects.models import Project, ProjectRole
-    from projects.selectors import projects_with_totals
-
     pending = (Contribution.objects.filter(project=OuterRef("pk"), status="submitted")
                .order_by().values("project").annotate(n=Count("pk")).values("n")[:1])
     qs = Project.objects.filter(roles__member=member, roles__role=ProjectRole.Role.PILOT)
@@ -51,10 +48,6 @@ def pilot_home(member: Member) -> list:
 
 def network_totals() -> dict:
     """The network's money at a glance, for treasurers and coordinators (four queries)."""
-    from contributions.models import Contribution
-    from projects.models import Adjustment, Funding, Project
-    from retributions.models import RetributionLine, RetributionRun
-
     budget = Funding.objects.aggregate(t=Coalesce(Sum("amount"), _zero(MONEY)))["t"]
     allocated = Adjustment.objects.aggregate(t=Coalesce(Sum("delta"), _zero(MONEY)))["t"]
     lines = RetributionLine.objects.filter(run__status=RetributionRun.Status.APPROVED).aggregate(

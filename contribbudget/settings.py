@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "projects",
     "contributions",
     "retributions",
+    # Demo and scale data (seed_demo, seed_scale): a development app no other app imports.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +106,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # start of a transaction so two requests never deadlock upgrading their locks.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Optional streaming read replica (contribbudget/replica.py): safe requests read from it,
+# writes, transactions and whoever just wrote stay on the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "5"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True)
+    # Tests run against the primary's test database; the replica alias mirrors it there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["contribbudget.replica.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(0, "contribbudget.replica.ReplicaRoutingMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts (django-allauth) ------------------------------------------------------------

@@ -2,6 +2,8 @@
 from celery import shared_task
 from django.core.mail import send_mail
 
+from .selectors import network_totals
+
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def send_email(subject: str, body: str, to: list[str]) -> int:
@@ -12,8 +14,6 @@ def send_email(subject: str, body: str, to: list[str]) -> int:
 @shared_task
 def network_totals_snapshot() -> dict:
     """The network's totals as strings (for monitoring and the worker health check)."""
-    from .selectors import network_totals
-
     return {key: str(value) for key, value in network_totals().items()}
 
 

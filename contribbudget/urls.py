@@ -23,9 +23,10 @@ urlpatterns = [
 
 if os.environ.get("BENCH_BASELINE") == "1":
     # The benchmark's baseline view (bench/views.py), never mounted otherwise.
-    from bench.views import bare
+    from bench.views import authenticated, bare
 
-    urlpatterns += [path("_bench/bare", bare, name="bench_bare")]
+    urlpatterns += [path("_bench/bare", bare, name="bench_bare"),
+                    path("_bench/authenticated", authenticated, name="bench_authenticated")]
 
 # No /media/ route, even with DEBUG: uploaded imports and generated documents are served only
 # by their permission-checked views (contribbudget/files.py).

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contribbudget.models import Member
-from projects.models import Project, ProjectRole
+from projects.models import CoordinationGrain, Project, ProjectRole
 from projects.selectors import HOURS, sum_subquery
 
 from .models import Contribution
@@ -31,7 +31,6 @@ def members_to_remind(today: datetime.date | None = None):
         member=OuterRef("pk"), project__start__lte=today).exclude(
         project__phase=Project.Phase.CLOSED).filter(
         Q(project__end__isnull=True) | Q(project__end__gte=today))
-    from projects.models import CoordinationGrain
 
     active_grain = CoordinationGrain.objects.filter(member=OuterRef("pk"), start__lte=today,
                                                     end__gte=today)

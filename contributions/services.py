@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, Member, Preference
 from contribbudget.money import format_hours
-from contribbudget.permissions import can_validate_contribution, member_of
+from contribbudget.permissions import ensure_can_validate, member_of
 from contribbudget.services import audit_record
 from contribbudget.tasks import send_email
 from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
@@ -268,8 +268,7 @@ def contribution_delete(*, contribution: Contribution, actor) -> None:
 def contribution_validate(*, contribution: Contribution, actor) -> Contribution:
     """A pilot of the project (or a coordinator) validates — never their own work."""
     current = _locked(contribution)
-    if not can_validate_contribution(actor, current):
-        raise PermissionDenied(_("Vous ne pouvez pas valider cette contribution."))
+    ensure_can_validate(actor, current, _("Vous ne pouvez pas valider cette contribution."))
     if current.status != Contribution.Status.SUBMITTED:
         raise ValidationError(_("Seules les contributions soumises peuvent être validées."))
     current.status = Contribution.Status.VALIDATED
@@ -290,8 +289,7 @@ def contribution_reject(*, contribution: Contribution, actor, comment: str) -> C
         raise ValidationError({"comment": _("Expliquez le refus : la personne lira votre "
                                             "commentaire.")})
     current = _locked(contribution)
-    if not can_validate_contribution(actor, current):
-        raise PermissionDenied(_("Vous ne pouvez pas refuser cette contribution."))
+    ensure_can_validate(actor, current, _("Vous ne pouvez pas refuser cette contribution."))
     if current.status not in (Contribution.Status.SUBMITTED, Contribution.Status.VALIDATED):
         raise ValidationError(_("Seules les contributions soumises ou validées peuvent être "
                                 "refusées."))

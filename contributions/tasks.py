@@ -7,18 +7,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import imports, reminders
+from . import reminders
+from .imports import commit_import  # defined beside its service; registered from here too
 
-
-@shared_task(bind=True)
-def commit_import(self, import_id: int) -> dict:
-    """Write a previewed import, all or nothing, reporting progress."""
-
-    def progress(done: int, total: int) -> None:
-        if not self.request.called_directly and not self.request.is_eager:
-            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
-
-    return imports.import_commit(import_id=import_id, progress=progress)
+__all__ = ["commit_import", "send_pilot_digests", "send_weekly_reminders"]
 
 
 @shared_task

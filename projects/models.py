@@ -3,6 +3,7 @@ requests and 0.3-FTE coordination grains."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -16,8 +17,6 @@ RESERVED_SLUGS = {"reseau", "grains", "enveloppes", "demandes", "public"}
 
 
 def validate_project_slug(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
     if value in RESERVED_SLUGS:
         raise ValidationError(_("« %(slug)s » est réservé par l'application : choisissez un "
                                 "autre identifiant.") % {"slug": value})
@@ -65,7 +64,6 @@ class Project(models.Model):
 
 class ProjectRole(models.Model):
     """A member's one role on one project."""
-
     class Role(models.TextChoices):
         PILOT = "pilot", _("Pilote")
         CONTRIBUTOR = "contributor", _("Contributeur·rice")
@@ -90,7 +88,6 @@ class ProjectRole(models.Model):
 
 class Funding(models.Model):
     """A grant line: the project's budget is the sum of its fundings."""
-
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="fundings",
                                 verbose_name=_("projet"))
     funder = models.CharField(_("financeur"), max_length=200)
@@ -119,7 +116,6 @@ class Envelope(models.Model):
     Its amount is the sum of its adjustments (append-only rows); there is deliberately no
     amount column to drift from them. Selectors annotate it with SUM.
     """
-
     class Kind(models.TextChoices):
         PRODUCTION = "production", _("Production")
         COORDINATION = "coordination", _("Coordination")
@@ -194,7 +190,6 @@ class Envelope(models.Model):
 class Adjustment(models.Model):
     """One append-only change of an envelope's amount (a database trigger refuses updates
     and deletes). A transfer is two adjustments sharing ``transfer_id`` that sum to zero."""
-
     envelope = models.ForeignKey(Envelope, on_delete=models.PROTECT, related_name="adjustments",
                                  verbose_name=_("enveloppe"))
     delta = MoneyField(_("montant"))
@@ -221,7 +216,6 @@ class Adjustment(models.Model):
 
 class AdjustmentRequest(models.Model):
     """A team member's proposal to adjust an envelope; the pilot accepts or declines it."""
-
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente")
         ACCEPTED = "accepted", _("Acceptée")
@@ -258,7 +252,6 @@ class AdjustmentRequest(models.Model):
 class CoordinationGrain(models.Model):
     """0.3 FTE for one member on one field of action for one period: 0.2 to drive one
     project (the thread of the person's engagement) + 0.1 to contribute elsewhere."""
-
     class Mode(models.TextChoices):
         SALARIED = "salaried", _("Salarié (coût réservé, heures valorisées)")
         CONTRIBUTIVE = "contributive", _("Contributif (heures rétribuées par l'enveloppe)")

@@ -4,12 +4,37 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Func, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from contribbudget.money import ZERO
+from contribbudget.money import ZERO, to_cents
+from contributions.models import Contribution
+from retributions.models import RetributionRun
 
-from .models import Adjustment, Envelope, Funding, Project
+from .models import (
+    Adjustment,
+    AdjustmentRequest,
+    CoordinationGrain,
+    Envelope,
+    Funding,
+    Project,
+    ProjectRole,
+)
 
 MONEY = DecimalField(max_digits=13, decimal_places=2)
 HOURS = DecimalField(max_digits=12, decimal_places=2)
@@ -30,9 +55,6 @@ def envelopes_with_totals(queryset: QuerySet[Envelope] | None = None) -> QuerySe
     """Envelopes annotated with ``amount`` (sum of adjustments), ``distributed`` (money of
     approved runs), ``validated_hours`` (validated or retributed contributions) and
     ``available`` (amount − distributed)."""
-    from contributions.models import Contribution
-    from retributions.models import RetributionRun
-
     queryset = queryset if queryset is not None else Envelope.objects.all()
     return queryset.annotate(
         amount=sum_subquery(Adjustment.objects.filter(envelope=OuterRef("pk")), "delta"),
@@ -50,9 +72,6 @@ def envelopes_with_totals(queryset: QuerySet[Envelope] | None = None) -> QuerySe
 def projects_with_totals(queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
     """Projects annotated with ``budget`` (sum of fundings), ``allocated`` (sum of their
     envelopes), ``distributed`` (approved runs) and ``validated_hours``."""
-    from contributions.models import Contribution
-    from retributions.models import RetributionRun
-
     queryset = queryset if queryset is not None else Project.objects.all()
     return queryset.annotate(
         budget=sum_subquery(Funding.objects.filter(project=OuterRef("pk")), "amount"),
@@ -86,8 +105,6 @@ def decorate_envelope(envelope: Envelope) -> Envelope:
     """Add ``valued`` (validated hours at the envelope's reference daily rate), ``available``
     (amount − distributed), ``consumed_percent`` and ``bar_class`` to an envelope annotated
     by :func:`envelopes_with_totals`."""
-    from contribbudget.money import to_cents
-
     hours_per_day = envelope.hours_per_day or Decimal("7")
     envelope.valued = to_cents(envelope.validated_hours / hours_per_day * envelope.daily_rate)
     envelope.available = envelope.amount - envelope.distributed
@@ -114,10 +131,6 @@ def project_envelopes(project: Project) -> list[Envelope]:
 
 def project_team(project: Project) -> list:
     """The team (roles) with each person's validated hours on the project (one query)."""
-    from contributions.models import Contribution
-
-    from .models import ProjectRole
-
     hours = sum_subquery(Contribution.objects.filter(
         project=OuterRef("project"), member=OuterRef("member"), status__in=VALIDATED),
         "hours", HOURS)
@@ -129,8 +142,6 @@ def project_team(project: Project) -> list:
 def project_other_contributors(project: Project) -> list[dict]:
     """People outside the team who gave validated time (open periods), with their hours
     (one GROUP BY query)."""
-    from contributions.models import Contribution
-
     return list(Contribution.objects.filter(project=project, status__in=VALIDATED)
                 .exclude(member__project_roles__project=project)
                 .values("member_id", "member__first_name", "member__last_name")
@@ -140,10 +151,6 @@ def project_other_contributors(project: Project) -> list[dict]:
 def grains_with_usage(queryset: QuerySet | None = None) -> QuerySet:
     """Grains annotated with ``used_hours`` (validated contributions tagged to the grain)
     and ``drive_hours`` (the part of them on the grain's own project)."""
-    from contributions.models import Contribution
-
-    from .models import CoordinationGrain
-
     queryset = queryset if queryset is not None else CoordinationGrain.objects.all()
     return queryset.select_related("member", "field", "project", "envelope").annotate(
         used_hours=sum_subquery(Contribution.objects.filter(
@@ -158,8 +165,6 @@ def decorate_grain(grain, hours_per_fte_year: Decimal, today=None):
     """Capacity (prorated to the period), use per part and the warnings of DESIGN.md §3:
     ``over`` when use exceeds capacity, ``ahead`` when the used share of the capacity runs
     ahead of the elapsed share of the period."""
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     capacity = grain.capacity_hours(hours_per_fte_year)
     grain.capacity = capacity
@@ -182,10 +187,6 @@ def decorate_grain(grain, hours_per_fte_year: Decimal, today=None):
 
 def project_grains(project: Project, hours_per_fte_year: Decimal) -> list:
     """Grains driving this project or paid from one of its envelopes (one query)."""
-    from django.db.models import Q
-
-    from .models import CoordinationGrain
-
     qs = CoordinationGrain.objects.filter(Q(project=project) | Q(envelope__project=project))
     return [decorate_grain(g, hours_per_fte_year) for g in grains_with_usage(qs).distinct()]
 
@@ -211,8 +212,6 @@ def daily_rate_outliers(team: list, envelopes: list[Envelope], factor: Decimal) 
 def envelope_history(envelope: Envelope) -> QuerySet[Adjustment]:
     """Every adjustment of the envelope, oldest first, with its author and the balance after
     it (a window SUM computed by the database), in one query."""
-    from django.db.models import Window
-
     return (Adjustment.objects.filter(envelope=envelope)
             .select_related("author__member", "request__requested_by")
             .annotate(balance=Window(Sum("delta"), order_by=[F("created_at").asc(),
@@ -238,10 +237,6 @@ def network_overview(queryset: QuerySet[Project] | None = None) -> QuerySet[Proj
     rates) and the counts the overview's alerts need: envelopes,
     envelopes whose validated work is worth more than their amount, pending requests
     (all correlated subqueries: one query for the whole list)."""
-    from django.db.models import ExpressionWrapper
-
-    from .models import AdjustmentRequest
-
     queryset = queryset if queryset is not None else Project.objects.all()
 
     def count(qs):
@@ -253,7 +248,6 @@ def network_overview(queryset: QuerySet[Project] | None = None) -> QuerySet[Proj
                    F("validated_hours") * F("daily_rate") / F("hours_per_day"),
                    output_field=MONEY))
                .filter(valued__gt=F("amount")))
-    from contributions.models import Contribution
 
     worth = ExpressionWrapper(F("hours") * F("envelope__daily_rate") / F("envelope__hours_per_day"),
                               output_field=MONEY)
@@ -269,9 +263,6 @@ def network_overview(queryset: QuerySet[Project] | None = None) -> QuerySet[Proj
 
 def project_alerts(project: Project) -> list[str]:
     """French alerts for one row of :func:`network_overview` (no query)."""
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
     alerts = []
     if project.budget <= 0:
         alerts.append(_("Aucun financement"))
@@ -290,8 +281,6 @@ def project_alerts(project: Project) -> list[str]:
 
 def public_contributors(project: Project) -> list[dict]:
     """Validated hours per contributor for the public page (one GROUP BY query)."""
-    from contributions.models import Contribution
-
     return list(Contribution.objects.filter(project=project, status__in=VALIDATED)
                 .values("member_id", "member__first_name", "member__last_name")
                 .annotate(hours=Sum("hours")).order_by("-hours", "member_id"))

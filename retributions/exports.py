@@ -25,7 +25,7 @@ from projects.selectors import envelopes_with_totals
 
 from . import selectors_runs as sel
 from .models import RetributionLine, RetributionRun
-from .services.report_data import COUNTED, valuation
+from .selectors.report import COUNTED, valuation
 
 CONTRIBUTION_COLUMNS = [
     C(gettext_lazy("Date"), "date"), C(gettext_lazy("Membre")), C(gettext_lazy("Lieu d'attache")),

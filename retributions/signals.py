@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from projects.models import Funding
 
 from .models import RetributionRun
-from .services.report_data import forget_year_totals
+from .selectors.desk import forget_year_totals
 
 
 @receiver([post_save, post_delete], sender=Funding)

@@ -3,32 +3,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from contribbudget.permissions import member_of, piloted_project_ids
+from contribbudget.permissions import get_import_for, get_member_for
 
 from .. import imports
 from ..forms import ImportUploadForm
 from ..models import ContributionImport
-from .common import member_or_404
 
 PREVIEW_ROWS = 200
 
 
-def _may_import(user) -> bool:
-    member = member_of(user)
-    return bool(member and (member.is_coordinator or piloted_project_ids(user)))
-
-
 @login_required
 def import_upload(request):
-    member_or_404(request)
-    if not _may_import(request.user):
-        raise PermissionDenied
+    get_member_for(request.user, action="review")
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -49,10 +39,7 @@ def import_upload(request):
 def import_detail(request, pk: int):
     """The preview (every row's errors), the commit button, then the progress and result.
     ``?progress=1`` returns only the progress fragment, polled by htmx."""
-    member_or_404(request)
-    imp = ContributionImport.objects.filter(pk=pk).first()
-    if imp is None or imp.uploaded_by_id != request.user.pk:
-        raise Http404
+    imp = get_import_for(request.user, pk)
     if request.method == "POST":
         if imports.import_queue(imp=imp):
             messages.success(request, _("Import lancé."))

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contribbudget.permissions import member_of, piloted_project_ids
+from contribbudget.permissions import get_member_for
 from contribbudget.querystring import id_param
 
 from .. import selectors, services
@@ -20,16 +20,9 @@ from .common import member_or_404
 PAGE_SIZE = 100
 
 
-def _may_review(user) -> bool:
-    member = member_of(user)
-    return bool(member and (member.is_coordinator or piloted_project_ids(user)))
-
-
 @login_required
 def validation(request):
-    member_or_404(request)
-    if not _may_review(request.user):
-        raise PermissionDenied
+    get_member_for(request.user, action="review")
     queue = selectors.validation_queue(request.user)
     project = id_param(request.GET.get("project"))
     if project is not None:

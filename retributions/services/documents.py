@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -35,8 +36,8 @@ from contribbudget.services import audit_record
 from projects.models import Funding, Project
 
 from ..models import Document, RetributionRun, ShareLink
+from ..selectors import report, statement
 from ..svg import consumption_chart
-from . import report_data
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def static_url_fetcher(url: str):
     directories (``file://`` URLs inside them; relative URLs resolve there) and refuses
     everything else — no network, no other file. WeasyPrint leaves a refused resource out
     of the PDF and logs it."""
-    from weasyprint.urls import URLFetcherResponse
+    from weasyprint.urls import URLFetcherResponse  # heavy: see render_pdf
 
     path = _static_file(url)
     mime_type, _encoding = mimetypes.guess_type(path.name)
@@ -74,7 +75,7 @@ def static_url_fetcher(url: str):
 
 
 def _fetcher():
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # heavy: see render_pdf
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -104,8 +105,8 @@ def funder_report_html(*, project: Project, funding: Funding | None = None,
     """The funder report as HTML (French). Shared by the task and the ``funder_report``
     command, so both print the same figures."""
     with translation.override("fr"):
-        scope = report_data.scope_for(project=project, funding=funding, start=start, end=end)
-        data = report_data.funder_report_data(scope, named=named)
+        scope = report.scope_for(project=project, funding=funding, start=start, end=end)
+        data = report.funder_report_data(scope, named=named)
         chart = consumption_chart([{"label": e.name, "amount": e.amount,
                                     "distributed": e.distributed, "valued": e.period_valued}
                                    for e in data.envelopes]) if data.envelopes else ""
@@ -119,7 +120,7 @@ def funder_report_html(*, project: Project, funding: Funding | None = None,
 def statement_html(*, run: RetributionRun, member: Member, invoice_number: str | None = None,
                    version: int | None = None, issued_on: datetime.date | None = None) -> str:
     with translation.override("fr"):
-        data = report_data.statement_data(run, member)
+        data = statement.statement_data(run, member)
         title = _("Relevé de rétribution — %(name)s") % {"name": member.full_name}
         context = {**_base_context(title, run.envelope.project.name),
                    **data, "invoice_number": invoice_number, "version": version,
@@ -224,6 +225,19 @@ def document_mark_failed(*, document_id: int, error: BaseException | str, token:
     rows.update(status=Document.Status.FAILED, error=message, finished_at=timezone.now())
 
 
+# Defined beside its service (services and their tasks live together, see the README's
+# layering); ``retributions.tasks.documents`` re-exports it for Celery's autodiscovery. The
+# pdf worker restarts its children after some documents (``--max-tasks-per-child``,
+# ``--max-memory-per-child`` in docker-compose.yml), giving WeasyPrint's memory back.
+@shared_task(name="retributions.tasks.render_document", bind=True, acks_late=True)
+def render_document(self, document_id: int) -> dict:
+    """Render one queued document on the ``pdf`` queue (see CELERY_TASK_ROUTES); its row
+    carries status and progress for the pages. A failure marks the document failed with a
+    clear message (done by :func:`document_render`)."""
+    document = document_render(document_id)
+    return {"document": document.pk, "status": document.status, "pages": document.page_count}
+
+
 # --- Requests ------------------------------------------------------------------------------
 
 def _next_version(**subject) -> int:
@@ -231,8 +245,6 @@ def _next_version(**subject) -> int:
 
 
 def _enqueue(document: Document) -> None:
-    from ..tasks.documents import render_document
-
     render_document.delay_on_commit(document.pk)
 
 
@@ -287,13 +299,13 @@ def statement_request(*, author, run: RetributionRun, member: Member,
     run = RetributionRun.objects.select_for_update().select_related("envelope__project").get(pk=run.pk)
     if run.status != RetributionRun.Status.APPROVED:
         raise ValidationError({"run": _("Seul un calcul approuvé donne lieu à un relevé.")})
-    line = report_data.statement_line(run, member)
+    line = statement.statement_line(run, member)
     if line is None:
         raise ValidationError({"member": _("%(name)s n'a pas de part dans ce calcul.")
                                % {"name": member.full_name}})
     invoice_number = None
     if invoice:
-        payee = report_data.payee_of(line)
+        payee = statement.payee_of(line)
         if line.money <= 0 or payee.kind == "none":
             raise ValidationError({"invoice": _("Pas d'appel à facture : aucune somme n'est à "
                                                 "verser à %(name)s pour ce calcul.")

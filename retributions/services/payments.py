@@ -12,7 +12,7 @@ from contribbudget.models import AuditEvent
 from contribbudget.services import audit_record
 
 from ..models import RetributionLine, RetributionRun
-from .report_data import forget_year_totals
+from ..selectors.desk import forget_year_totals
 
 
 @transaction.atomic

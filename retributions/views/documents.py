@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,54 +23,32 @@ from django.views.decorators.http import require_POST
 
 from contribbudget import export_jobs, exports
 from contribbudget.models import Member
-from contribbudget.permissions import member_of, piloted_project_ids, sees_all_finances
+from contribbudget.permissions import (  # noqa: F401 - can_manage_document: old home
+    can_manage_document,
+    get_document_for,
+    get_member_for,
+    get_share_link_for,
+    member_of,
+    piloted_project_ids,
+    sees_all_finances,
+)
 from contribbudget.querystring import BadParameter, slug_param, year_param
 from projects.models import Project
 
 from .. import exports as network_exports
 from ..forms_documents import ContributionExportFilter, FunderReportForm, StatementForm
 from ..models import Document, RetributionLine, RetributionRun, ShareLink
+from ..selectors.desk import cached_year_totals
 from ..services import documents as services
-from ..services.report_data import cached_year_totals
-
-# --- Permissions ---------------------------------------------------------------------------
 
 
+# The permission decisions live in contribbudget.permissions; these are their old names here.
 def _require_member(user) -> Member:
-    member = member_of(user)
-    if member is None:
-        raise Http404
-    return member
-
-
-def can_manage_document(user, document: Document) -> bool:
-    """Request again, retry, read: finance people, the project's pilots, the statement's
-    member."""
-    member = member_of(user)
-    if member is None:
-        return False
-    if member.is_treasurer or member.is_coordinator:
-        return True
-    if document.project_id and document.project_id in piloted_project_ids(user):
-        return True
-    return document.kind == Document.Kind.STATEMENT and document.member_id == member.pk
-
-
-def get_document_for(user, pk) -> Document:
-    """The document, or 404 for anyone who may not see it (they do not learn it exists)."""
-    _require_member(user)
-    document = (Document.objects.select_related("project", "funding", "run__envelope", "member",
-                                                "author__member").filter(pk=pk).first())
-    if document is None or not can_manage_document(user, document):
-        raise Http404
-    return document
+    return get_member_for(user)
 
 
 def _require_finance(user) -> Member:
-    member = _require_member(user)
-    if not sees_all_finances(user):
-        raise PermissionDenied
-    return member
+    return get_member_for(user, action="finance")
 
 
 def _report_projects(user) -> QuerySet[Project]:
@@ -98,7 +76,7 @@ def _statement_choices(user) -> tuple[QuerySet[RetributionRun], QuerySet[Member]
 @login_required
 def desk(request):
     """The treasurer's desk: documents, the year's totals, the exports."""
-    _require_finance(request.user)
+    get_member_for(request.user, action="finance")
     today = timezone.localdate()
     status = 200
     try:
@@ -134,7 +112,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 def document_create(request):
     """Ask for a funder report (``?kind=funder_report``, the default) or a statement
     (``?kind=statement``). GET parameters pre-fill the form (project, run, member)."""
-    member = _require_member(request.user)
+    member = get_member_for(request.user)
     kind = request.GET.get("kind") or request.POST.get("kind") or Document.Kind.FUNDER_REPORT
     if kind == Document.Kind.STATEMENT:
         runs, members = _statement_choices(request.user)
@@ -237,8 +215,7 @@ def document_retry(request, pk: int):
 @login_required
 @require_POST
 def share_link_create(request, pk: int):
-    document = get_document_for(request.user, pk)
-    _require_finance(request.user)
+    document = get_document_for(request.user, pk, action="share")
     try:
         services.share_link_create(document=document, actor=request.user)
     except ValidationError as error:
@@ -251,8 +228,7 @@ def share_link_create(request, pk: int):
 @login_required
 @require_POST
 def share_link_revoke(request, pk: int):
-    _require_finance(request.user)
-    link = get_object_or_404(ShareLink.objects.select_related("document__project"), pk=pk)
+    link = get_share_link_for(request.user, pk)
     services.share_link_revoke(link=link, actor=request.user)
     messages.success(request, _("Lien révoqué : il ne donne plus accès au document."))
     return redirect("retributions:document_detail", pk=link.document_id)
@@ -285,7 +261,7 @@ def desk_export(request, table: str):
     """CSV (streamed) or XLSX (built by a task, with its progress page) of the network's
     contributions, envelopes, retribution lines or payments, with the filters of the desk's
     forms (``project``, ``status``, ``date_from``, ``date_to``, ``annee``)."""
-    _require_finance(request.user)
+    get_member_for(request.user, action="finance")
     if table not in EXPORTS:
         raise Http404
     fmt = request.GET.get("format", "csv")

@@ -31,7 +31,8 @@ def test_pilot_runs_approves_contributor_sees_treasurer_pays(browser_page, monke
     queued = []
     # The worker's part: hold the compute until the page has shown the queued run, then run
     # the task in-process, as a worker would, while the page polls its progress.
-    monkeypatch.setattr(run_services, "enqueue_compute", lambda run: queued.append(run.pk))
+    monkeypatch.setattr(run_services.compute_run, "delay_on_commit",
+                        lambda run_id: queued.append(run_id))
     page = browser_page
     login(page, "pilote@demo.tiers-lieux.org", "demo-pilote-2026")
     page.goto("/retributions/calculs/nouveau/")
@@ -84,4 +85,4 @@ def test_pilot_runs_approves_contributor_sees_treasurer_pays(browser_page, monke
     content = open(download_info.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert rows[0][0] == "Bénéficiaire"
-    assert any(r[4] == "Camille Roux" and r[10] == "VIR-TEST-001" for r in rows[1:])
+    assert any(r[4] == "Camille Roux" and r[-1] == "VIR-TEST-001" for r in rows[1:])

@@ -5,10 +5,10 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from contribbudget.celery import app as celery_app
-from contribbudget.models import AuditEvent
+from contribbudget.models import AuditEvent, NetworkSettings
 from retributions.models import LedgerEntry, RetributionRun
 from retributions.services import runs as svc
 from tests import factories
@@ -42,21 +42,22 @@ def _run_status(run_pk):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_compute_leaves_the_run_retryable_then_one_set_of_lines(
-        world, monkeypatch):
+        world):
     members = _team(world)
     celery_app.conf.task_always_eager = False
     celery_app.control.purge()
-    # The worker sleeps 4 s after each progress step, so it is caught in the middle.
-    monkeypatch.setenv("CONTRIBBUDGET_TEST_TASK_DELAY", "4")
+    # The worker is held in the middle of the compute: after its first progress step it
+    # reads the network settings, whose table another connection keeps locked.
+    release = _hold_table_lock(NetworkSettings._meta.db_table)
     worker = start_worker()
     try:
         run = svc.run_create(actor=world.pilot.user, envelope=world.envelope,
                              period_start=START, period_end=END)
         _wait_for(lambda: _run_status(run.pk) == ("computing", 1))
         stop_worker(worker, kill=True)  # SIGKILL to the whole worker process group
+        release()
         assert _run_status(run.pk)[0] == "computing"
         assert run.lines.count() == 0
-        monkeypatch.delenv("CONTRIBBUDGET_TEST_TASK_DELAY")
         worker = start_worker()
         svc.run_recompute(actor=world.pilot.user, run=run)  # the pilot's "retry"
         _wait_for(lambda: _run_status(run.pk)[0] == "draft")
@@ -65,9 +66,35 @@ def test_a_worker_killed_mid_compute_leaves_the_run_retryable_then_one_set_of_li
         run.refresh_from_db()
         assert sum(line.money for line in run.lines.all()) == run.distributed
     finally:
+        release()
         stop_worker(worker, kill=True)
         celery_app.control.purge()
         celery_app.conf.task_always_eager = True
+
+
+def _hold_table_lock(table):
+    """Lock ``table`` (even against reads) from another connection until the returned
+    function is called: whoever reads it meanwhile waits, without a sleep in app code."""
+    locked, done = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+                locked.set()
+                done.wait(120)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert locked.wait(30), "could not lock the table"
+
+    def release():
+        done.set()
+        thread.join(30)
+
+    return release
 
 
 def _in_threads(target, count=2):

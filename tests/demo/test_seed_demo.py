@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.db import models
 
 from contribbudget.models import Member, Place
 from contributions.models import Contribution
@@ -52,3 +53,20 @@ def test_envelopes_never_exceed_the_budget_in_the_demo():
     call_command("seed_demo")
     for project in projects_with_totals():
         assert project.allocated <= project.budget
+
+
+def test_seed_demo_goes_through_the_services_and_writes_their_audit():
+    from contribbudget.models import AuditEvent
+
+    call_command("seed_demo")
+    actions = AuditEvent.objects.values_list("action", flat=True)
+    assert list(actions).count("envelope.created") == Envelope.objects.count()
+    assert list(actions).count("grain.created") == CoordinationGrain.objects.count()
+    reviewed = Contribution.objects.filter(status__in=["validated", "retributed"]).count()
+    assert list(actions).count("contribution.validated") >= reviewed
+    assert list(actions).count("contribution.rejected") == (
+        Contribution.objects.filter(status="rejected").count())
+    # The rules hold in the demo: nobody validated their own work, every creative session
+    # names who invited to it.
+    assert not Contribution.objects.filter(validated_by=models.F("member")).exists()
+    assert not Contribution.objects.filter(kind="creative", invited_by__isnull=True).exists()
