@@ -476,3 +476,16 @@ def get_self_billed_invoice_for(user, pk, *, action: str = "view") -> SelfBilled
     if action == "contest" and not owner:
         raise PermissionDenied
     return invoice
+def get_export_job_for(user, pk):
+    """An export job: its author only (404 for anyone else); 403 if the author lost the
+    right to that export since."""
+    from .export_jobs import get_table
+    from .models import ExportJob
+
+    job = ExportJob.objects.filter(pk=pk, author_id=getattr(user, "pk", None)).first()
+    if job is None:
+        raise Http404
+    table = get_table(job.exporter)
+    if table is None or not table.allowed(user):
+        raise PermissionDenied
+    return job

@@ -229,6 +229,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # PDFs render on their own queue, served by a worker whose children restart (memory back).
 CELERY_TASK_ROUTES = {"retributions.tasks.render_document": {"queue": "pdf"},
                       "retributions.tasks.render_invoice": {"queue": "pdf"}}
+# A render whose heartbeat (each progress step) is older than this is taken for dead (its
+# worker was killed): its page offers to retry it. Renders take seconds; 10 minutes is safe.
+DOCUMENT_RENDER_STALE_SECONDS = int(os.environ.get("DOCUMENT_RENDER_STALE_SECONDS", "600"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "weekly-reminders": {
