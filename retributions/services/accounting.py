@@ -188,7 +188,9 @@ FEC_FIELDS = ["JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "Compt
 
 
 def fec_filename(year: int) -> str:
-    siren = NetworkSettings.load().accounting_siren or "000000000"
+    network = NetworkSettings.load()
+    # The SIREN entered for the treasury, else the first nine digits of the network's SIRET.
+    siren = network.accounting_siren or (getattr(network, "siret", "") or "")[:9] or "000000000"
     return f"{siren}FEC{year}1231.txt"
 
 
