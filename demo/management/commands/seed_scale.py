@@ -258,10 +258,11 @@ class ScaleBuilder:
                 INSERT INTO retributions_retributionline
                     (run_id, member_id, hours, weighted_hours, hours_by_kind, valued,
                      computed_money, money, override_reason, preference, payee, non_financial,
-                     explanation, payment_reference)
+                     explanation, explanation_parts, payment_reference)
                 SELECT c.retributed_in_id, c.member_id, SUM(c.hours), SUM(c.hours), '{}',
                        ROUND(SUM(c.hours) * 250 / 7, 2), ROUND(SUM(c.hours) * 250 / 7, 2),
-                       ROUND(SUM(c.hours) * 250 / 7, 2), '', 'money_self', 'self', '', '', ''
+                       ROUND(SUM(c.hours) * 250 / 7, 2), '', 'money_self', 'self', '', '', '[]',
+                       ''
                 FROM contributions_contribution c
                 WHERE c.retributed_in_id = ANY(%s)
                 GROUP BY c.retributed_in_id, c.member_id""", [run_ids])
