@@ -34,7 +34,7 @@ class NetworkSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(AuditedAdmin):
-    list_display = ["name", "city", "siret", "email"]
+    list_display = ["name", "city", "department", "siret", "email"]
     search_fields = ["name", "city", "siret"]
     prepopulated_fields = {"slug": ["name"]}
 

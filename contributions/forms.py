@@ -102,7 +102,10 @@ class ContributionForm(forms.Form):
             if last is not None:
                 self.initial.setdefault("project", last.project_id)
                 self.initial.setdefault("envelope", last.envelope_id)
-        projects = list(selectors.projects_for_logging(member).values_list("pk", "name"))
+        projects = [(pk, name if in_team else _("%(name)s (ouvert)") % {"name": name})
+                    for pk, name, in_team in selectors.projects_for_logging(member)
+                    .values_list("pk", "name", "in_team")]
+        self.no_project = not projects
         envelopes = list(selectors.envelopes_for_logging(member))
         grains = list(selectors.active_grains(member))
         team = list(selectors.team_members(member))

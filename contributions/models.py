@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget import limits
+from contribbudget.files import private_name
 from contribbudget.models import Member
 from contribbudget.money import HoursField
 from projects.models import CoordinationGrain, Envelope, Project
@@ -135,6 +136,10 @@ class Contribution(models.Model):
         return self.created_by_id is not None and self.created_by_id != self.member_id
 
 
+def import_upload_to(instance, filename: str) -> str:
+    return private_name("imports", filename)
+
+
 class ContributionImport(models.Model):
     """An uploaded CSV/XLSX of past contributions: previewed, then committed all-or-nothing."""
 
@@ -147,7 +152,7 @@ class ContributionImport(models.Model):
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("déposé par"))
-    file = models.FileField(_("fichier"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("fichier"), upload_to=import_upload_to)
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     checksum = models.CharField(max_length=64, db_index=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices,

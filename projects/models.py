@@ -14,7 +14,8 @@ from contribbudget.models import FieldOfAction, Member
 from contribbudget.money import MoneyField
 
 # Path segments the project pages use under /projets/: a project cannot take them as slug.
-RESERVED_SLUGS = {"reseau", "grains", "enveloppes", "demandes", "public"}
+RESERVED_SLUGS = {"reseau", "grains", "enveloppes", "demandes", "public", "nouveau",
+                  "financements", "periodes"}
 
 
 def validate_project_slug(value: str) -> None:
@@ -311,3 +312,30 @@ class CoordinationGrain(models.Model):
         drive = (self.fte_drive * factor).quantize(Decimal("0.1"))
         contribute = (self.fte_contribute * factor).quantize(Decimal("0.1"))
         return {"drive": drive, "contribute": contribute, "total": drive + contribute}
+
+
+class OpenPeriod(models.Model):
+    """A window during which anyone in the network may log time on the project and join
+    its team by doing so (DESIGN.md §10: teams alternate open periods and closed production
+    periods). When a project has windows, a non-member may log only on a date inside one of
+    them (and while the project's "open" switch is on); a project without windows is open on
+    every date of its period while the switch is on."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="open_periods",
+                                verbose_name=_("projet"))
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["project", "start"]
+        verbose_name = _("période ouverte")
+        verbose_name_plural = _("périodes ouvertes")
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")),
+                                              name="open_period_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.project} : {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+# Kept in its own module (a chat setting, not the project's money); imported here so Django
+# registers the model with the app.
+from .webhook_models import ProjectWebhook  # noqa: E402,F401

@@ -1,5 +1,6 @@
 """Retribution runs and their lines, the surplus ledger, smoothing requests, and generated
 documents (funder reports, contributor statements) with their funder links."""
+import datetime
 import secrets
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget import limits
+from contribbudget.files import private_name
 from contribbudget.models import Member, Place
 from contribbudget.money import HoursField, MoneyField
 from projects.models import Envelope, Funding, Project
@@ -196,6 +198,10 @@ class SmoothingRequest(models.Model):
         return f"{self.member} — {self.project}"
 
 
+def document_upload_to(instance, filename: str) -> str:
+    return private_name("documents", filename)
+
+
 class Document(models.Model):
     """A generated PDF. Issued documents are never overwritten: a new version is a new row."""
 
@@ -225,7 +231,11 @@ class Document(models.Model):
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progression"), default=0)
-    file = models.FileField(_("fichier"), upload_to="documents/%Y/%m/", blank=True)
+    # The render that owns the row (a fresh token per claim) and when it last showed life:
+    # a render silent for DOCUMENT_RENDER_STALE_SECONDS lost its worker and may be retried.
+    claim_token = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(_("fichier"), upload_to=document_upload_to, blank=True)
     checksum = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     page_count = models.PositiveIntegerField(default=0)
     invoice_number = models.CharField(_("numéro d'appel à facture"), max_length=40, null=True,
@@ -250,6 +260,14 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
 
+    @property
+    def render_is_stale(self) -> bool:
+        """Rendering, but silent for longer than a render takes: its worker died."""
+        if self.status != self.Status.RENDERING:
+            return False
+        limit = timezone.now() - datetime.timedelta(seconds=settings.DOCUMENT_RENDER_STALE_SECONDS)
+        return self.heartbeat_at is None or self.heartbeat_at < limit
+
 
 def new_share_token() -> str:
     return secrets.token_urlsafe(32)
@@ -273,3 +291,14 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return self.token[:8] + "…"
+
+
+# The treasury's models live in their own module (issue 14); importing them here registers
+# them with the app.
+from .models_treasury import (  # noqa: E402,F401
+    InvoiceSeries,
+    PaymentBatch,
+    PaymentBatchLine,
+    SelfBilledInvoice,
+    SelfBillingMandate,
+)

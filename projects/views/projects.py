@@ -17,6 +17,7 @@ from ..forms import (
 )
 from ..models import AdjustmentRequest, Project, ProjectRole
 from .common import _chart, _project_with_totals, _rights
+from .team import detail_extras
 
 HISTORY_SHOWN = 30
 
@@ -62,6 +63,8 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
             # Its team, fundings and grains changes, newest first (one query).
             "history": list(history_of(project)[:HISTORY_SHOWN]),
         })
+        # Team, open periods, copy and close (projects/views/team.py).
+        context.update(detail_extras(self.request.user, project, rights["can_steer"]))
         if rights["can_steer"]:
             context["outliers"] = selectors.daily_rate_outliers(
                 team, envelopes, network.daily_rate_outlier_factor)

@@ -37,7 +37,7 @@ def payments_mark_paid(*, actor, line_ids: Iterable[int], paid_on: datetime.date
         raise ValidationError(errors)
     lines = RetributionLine.objects.select_for_update().filter(
         pk__in=line_ids, run__status=RetributionRun.Status.APPROVED, paid_on__isnull=True,
-        money__gt=0)
+        money__gt=0).exclude(batch_lines__is_open=True)  # a SEPA batch pays those
     runs: dict[int, list[int]] = {}
     for pk, run_id in lines.values_list("pk", "run_id"):
         runs.setdefault(run_id, []).append(pk)

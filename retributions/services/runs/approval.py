@@ -20,6 +20,7 @@ from ... import engine
 from ... import selectors_runs as sel
 from ...models import LedgerEntry, RetributionRun
 from ...run_rules import approval_refusal
+from .. import invoicing
 from .computing import Status, _gather
 from .lifecycle import _lock_run
 
@@ -133,6 +134,8 @@ def run_approve(*, actor, run: RetributionRun) -> RetributionRun:
                  data={"distributed": str(distributed), "surplus": str(surplus),
                        "contributions": retributed,
                        "ledger": {k: str(v) for k, v in split.items()}})
+    # Payees under a self-billing mandate get their invoice in the same transaction.
+    invoicing.invoices_issue_for_run(run=run)
     return run
 
 
