@@ -137,7 +137,7 @@ def validation_queue(user) -> QuerySet[Contribution]:
     week so the page groups them."""
     return (reviewable_by(user, Contribution.objects.filter(status=Contribution.Status.SUBMITTED))
             .annotate(week=TruncWeek("date"))
-            .select_related("member", "project", "envelope", "grain", "invited_by")
+            .select_related("member", "project", "envelope", "grain", "invited_by", "created_by")
             .order_by("member__last_name", "member__first_name", "member_id", "-week", "date",
                       "pk"))
 

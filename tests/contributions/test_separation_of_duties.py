@@ -80,3 +80,9 @@ def test_the_pilots_home_badge_counts_what_the_queue_lists(world, client_for):
     page = client_for(world.pilot).get("/").content.decode()
     assert "1 contribution à valider" in page
     assert "contributions à valider" not in page
+
+
+def test_the_queue_shows_who_imported_a_row(world, client_for, django_capture_on_commit_callbacks):
+    _import_for_colleague(world, client_for(world.pilot), django_capture_on_commit_callbacks)
+    body = client_for(world.copilot).get(reverse("contributions:validation")).content.decode()
+    assert f"importée par {world.pilot.full_name}" in body
