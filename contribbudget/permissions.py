@@ -15,6 +15,7 @@ guard an action themselves (a service is also called by commands and imports) as
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from contributions.models import Contribution, ContributionImport
@@ -183,6 +184,12 @@ def can_edit_contribution(user, contribution: Contribution) -> bool:
     return bool(member and contribution.member_id == member.pk and contribution.is_editable)
 
 
+def own_or_written_by(member) -> Q:
+    """Rows ``member`` never reviews: their own work and what they logged or imported for
+    someone else. ``member`` may be an ``OuterRef`` (the pilots' digest counts per pilot)."""
+    return Q(member=member) | Q(created_by=member)
+
+
 def reviewable_by(user, queryset=None):
     """The contributions of ``queryset`` (all by default) that ``user`` may validate or
     refuse, whatever their status (callers filter the status they act on) — the one rule
@@ -194,7 +201,7 @@ def reviewable_by(user, queryset=None):
     member = member_of(user)
     if member is None:
         return qs.none()
-    qs = qs.exclude(member=member).exclude(created_by=member)
+    qs = qs.exclude(own_or_written_by(member))
     if member.is_coordinator:
         return qs
     piloted = ProjectRole.objects.filter(member=member, role=ProjectRole.Role.PILOT)
