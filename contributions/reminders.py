@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from contribbudget.links import absolute_url
 from contribbudget.models import Member
 from contribbudget.money import format_hours
-from contribbudget.permissions import own_or_written_by
 from projects.models import CoordinationGrain, Project, ProjectRole
 from projects.selectors import HOURS, sum_subquery
 
 from .models import Contribution
 from .parsing import iso_week
+from .review_rule import own_or_written_by
 
 QUIET_DAYS = 14
 

@@ -10,11 +10,12 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from contribbudget.models import Member, NetworkSettings
-from contribbudget.permissions import reviewable_by, steered_projects
+from contribbudget.permissions import steered_projects
 from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
 
 from .models import Contribution
 from .parsing import week_start
+from .review_rule import reviewable_by
 
 HOURS = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=HOURS)
