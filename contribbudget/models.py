@@ -35,7 +35,7 @@ class NetworkSettings(models.Model):
     legal_name = models.CharField(_("raison sociale"), max_length=200, blank=True,
                                   help_text=_("Nom de la structure porteuse (association…)."))
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
-    address = models.TextField(_("adresse"), blank=True)
+    address = models.TextField(_("adresse"), blank=True, **limits.bounded(limits.ADDRESS))
     logo = models.ImageField(_("logo"), upload_to="network/", blank=True)
     reference_daily_rate = MoneyField(_("coût journalier de référence"), default=Decimal("250.00"),
                                       validators=[MinValueValidator(Decimal("0"))])
@@ -364,9 +364,6 @@ class AuditEvent(models.Model):
         RUN_RECOMPUTED = "run.recomputed", _("calcul de rétribution relancé")
         RUN_PREFERENCE_SET = "run.preference_set", _("préférence pour un calcul")
         PROJECT_CHANGED = "project.changed", _("projet modifié")
-        PLACE_CHANGED = "place.changed", _("lieu modifié")
-        FIELD_CHANGED = "field.changed", _("champ d'action modifié")
-        MEMBER_CHANGED = "member.changed", _("membre modifié·e")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))

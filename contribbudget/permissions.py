@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from contributions.models import Contribution, ContributionImport
+from contributions.review_rule import own_or_written_by, reviewable_by  # noqa: F401 - the rule's home
 from projects.models import (
     CoordinationGrain,
     Envelope,
@@ -181,24 +182,6 @@ def can_see_contribution(user, contribution: Contribution) -> bool:
 def can_edit_contribution(user, contribution: Contribution) -> bool:
     member = member_of(user)
     return bool(member and contribution.member_id == member.pk and contribution.is_editable)
-
-
-def reviewable_by(user, queryset=None):
-    """The contributions of ``queryset`` (all by default) that ``user`` may validate or
-    refuse, whatever their status (callers filter the status they act on) — the one rule
-    of separation of duties: pilots of the project and coordinators review, except the
-    member whose work it is and whoever wrote it on that member's behalf (a pilot's import
-    of a colleague's hours). The validation queue, the pilot's home badge, the bulk
-    actions, the services and the detail page all ask it, so they never disagree."""
-    qs = queryset if queryset is not None else Contribution.objects.all()
-    member = member_of(user)
-    if member is None:
-        return qs.none()
-    qs = qs.exclude(member=member).exclude(created_by=member)
-    if member.is_coordinator:
-        return qs
-    piloted = ProjectRole.objects.filter(member=member, role=ProjectRole.Role.PILOT)
-    return qs.filter(project__in=piloted.values("project_id"))
 
 
 def can_validate_contribution(user, contribution: Contribution) -> bool:

@@ -10,11 +10,12 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from contribbudget.models import Member, NetworkSettings
-from contribbudget.permissions import reviewable_by, steered_projects
+from contribbudget.permissions import steered_projects
 from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
 
 from .models import Contribution
 from .parsing import week_start
+from .review_rule import reviewable_by
 
 HOURS = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=HOURS)
@@ -137,7 +138,7 @@ def validation_queue(user) -> QuerySet[Contribution]:
     week so the page groups them."""
     return (reviewable_by(user, Contribution.objects.filter(status=Contribution.Status.SUBMITTED))
             .annotate(week=TruncWeek("date"))
-            .select_related("member", "project", "envelope", "grain", "invited_by")
+            .select_related("member", "project", "envelope", "grain", "invited_by", "created_by")
             .order_by("member__last_name", "member__first_name", "member_id", "-week", "date",
                       "pk"))
 

@@ -145,8 +145,8 @@ class DemoNetwork:
         self._role(self.projects[1], pilot, P.CONTRIBUTOR)
         for index in (0, 2, 3):
             self._role(self.projects[index], contributor, P.CONTRIBUTOR)
-        # Co-pilot of the project her coordination grain drives (a grain's 0.2 "drive" part
-        # goes to a project its holder pilots).
+        # The coordinator's grain drives project 4: a grain's 0.2 "drive" part goes to a
+        # project its holder pilots (projects.grain_rules).
         self._role(self.projects[4], coordinator, P.PILOT)
         for i, member in enumerate(others[5:]):
             for index in {i % 5, (i * 2 + 1) % 5}:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget import limits
 from contribbudget.models import Invitation, Place
 from projects.models import Envelope, Project
 
@@ -31,7 +32,7 @@ class NetworkSettingsForm(forms.Form):
                                              "sur les bilans et les appels à facture."))
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False,
                             widget=forms.TextInput({"inputmode": "numeric"}))
-    address = forms.CharField(label=_("Adresse"), required=False,
+    address = forms.CharField(label=_("Adresse"), required=False, max_length=limits.ADDRESS,
                               widget=forms.Textarea({"rows": 3}))
     logo = forms.FileField(label=_("Logo"), required=False,
                            widget=forms.ClearableFileInput({"accept": "image/png,image/jpeg"}),
@@ -103,7 +104,8 @@ class PlaceForm(forms.Form):
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False,
                             widget=forms.TextInput({"inputmode": "numeric"}),
                             help_text=_("Pour verser les rétributions à la structure."))
-    address = forms.CharField(label=_("Adresse"), required=False, widget=forms.Textarea({"rows": 2}))
+    address = forms.CharField(label=_("Adresse"), required=False, max_length=limits.ADDRESS,
+                              widget=forms.Textarea({"rows": 2}))
     city = forms.CharField(label=_("Commune"), max_length=120, required=False)
     email = forms.EmailField(label=_("Courriel"), required=False)
 

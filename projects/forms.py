@@ -18,8 +18,8 @@ ENVELOPE_FORM_FIELDS = ["name", "kind", "daily_rate", "hours_per_day", "rule", "
 COEFFICIENT_KINDS = [
     ("production", _("Production"), "1"),
     ("support", _("Support"), "1"),
-    ("creative", _("Session créative"), "1 sur invitation, sinon 0"),
-    ("coordination", _("Coordination"), "0 (1 pour un grain contributif)"),
+    ("creative", _("Session créative"), _("1 sur invitation, sinon 0")),
+    ("coordination", _("Coordination"), _("0 (1 pour un grain contributif)")),
     ("meeting", _("Réunion"), "0"),
 ]
 

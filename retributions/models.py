@@ -117,7 +117,7 @@ class RetributionLine(models.Model):
     explanation = models.TextField(_("explication"), blank=True)
     # The same explanation as parts, rendered in the reader's language when shown
     # (retributions.explanations); empty for lines computed before it existed.
-    explanation_parts = models.JSONField(default=list, blank=True, editable=False)
+    explanation_parts = models.JSONField(default=list, blank=True, null=True, editable=False)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
     payment_reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
 
