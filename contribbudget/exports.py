@@ -29,6 +29,7 @@ from typing import IO
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -51,11 +52,21 @@ _WIDTHS_BY_KIND = {"money": 14, "hours": 10, "number": 10, "date": 12, "text": 2
 
 
 class Column:
-    """A column of an export: French title, and ``kind`` among text, money, hours, date."""
+    """A column of an export: French title, and ``kind`` among text, money, hours, date.
 
-    def __init__(self, title: str, kind: str = "text"):
-        self.title = title  # may be lazy: translated when the export is written
+    Columns are declared at module level, so the title is kept as given (a lazy
+    translation, or a French literal looked up in the catalogue) and translated each time
+    an export is written, in the language of whoever asks for it."""
+
+    def __init__(self, title, kind: str = "text"):
+        self._title = title
         self.kind = kind
+
+    @property
+    def title(self) -> str:
+        if isinstance(self._title, str):
+            return gettext(self._title)
+        return str(self._title)
 
 
 def neutralise(text: str) -> str:

@@ -3,15 +3,24 @@ import os
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views, views_exports
+from network import invitation_views
+
+from . import pwa, views, views_exports
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
-    path("invitations/", views.InvitationCreateView.as_view(), name="invitation_create"),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/", invitation_views.invitations, name="invitation_create"),
+    path("invitations/<int:pk>/renvoyer/", invitation_views.invitation_action,
+         {"action": "resend"}, name="invitation_resend"),
+    path("invitations/<int:pk>/revoquer/", invitation_views.invitation_action,
+         {"action": "revoke"}, name="invitation_revoke"),
+    path("invitations/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
     path("healthz", views.healthz, name="healthz"),
+    path("reseau/", include("network.urls")),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
     path("exports/<int:pk>/", views_exports.export_job, name="export_job"),
     path("exports/<int:pk>/telecharger/", views_exports.export_job_download,
          name="export_job_download"),

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from contribbudget.money import format_hours, format_money
 from contribbudget.tables import Table
+from contribbudget.templatetags.cb import bar_width
 
 from .models import Project
 from .selectors import project_alerts
@@ -65,8 +66,9 @@ class OverviewTable(Table):
         raw = int(used * 100 / base) if base > 0 else (100 if used > 0 else 0)
         pct = min(100, raw)
         css = "over" if raw > 100 else ("warn" if raw >= 90 else "")
-        return format_html('<div class="bar {}" role="img" aria-label="{} %"><span style="width: '
-                           '{}%"></span></div><small class="muted">{} %</small>', css, raw, pct, raw)
+        return format_html('<div class="bar {}" role="img" aria-label="{} %"><span class="{}">'
+                           '</span></div><small class="muted">{} %</small>', css, raw,
+                           bar_width(pct), raw)
 
     def render_alerts(self, record):
         alerts = project_alerts(record)

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget import limits
 from contribbudget.files import private_name
 from contribbudget.models import Member, Place
 from contribbudget.money import HoursField, MoneyField
@@ -47,6 +48,10 @@ class RetributionRun(models.Model):
     # Hash of the contributions the run was computed from: approval refuses a run whose
     # inputs changed since (it must be recomputed first).
     inputs_fingerprint = models.CharField(max_length=64, blank=True)
+    # What the last recompute did with the pilot's overrides (retributions.overrides):
+    # {"kept": [...], "dropped": [...]}, shown on the run page. Not an input of the compute.
+    carried_overrides = models.JSONField(_("modifications reprises au recalcul"), default=dict,
+                                         blank=True)
     selected_members = models.ManyToManyField(Member, blank=True, related_name="+",
                                               verbose_name=_("membres retenu·es (lissage)"))
     progress_done = models.PositiveIntegerField(default=0)
@@ -102,13 +107,17 @@ class RetributionLine(models.Model):
     valued = MoneyField(_("valorisation"), null=True, blank=True)
     computed_money = MoneyField(_("part calculée"))
     money = MoneyField(_("part"))
-    override_reason = models.TextField(_("motif de la modification"), blank=True)
+    override_reason = models.TextField(_("motif de la modification"), blank=True,
+                                       **limits.bounded(limits.REASON))
     preference = models.CharField(_("préférence"), max_length=20)
     payee = models.CharField(_("bénéficiaire"), max_length=10, choices=Payee.choices)
     payee_place = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("lieu bénéficiaire"))
     non_financial = models.CharField(_("rétribution non financière"), max_length=200, blank=True)
     explanation = models.TextField(_("explication"), blank=True)
+    # The same explanation as parts, rendered in the reader's language when shown
+    # (retributions.explanations); empty for lines computed before it existed.
+    explanation_parts = models.JSONField(default=list, blank=True, editable=False)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
     payment_reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
 
@@ -282,3 +291,14 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return self.token[:8] + "…"
+
+
+# The treasury's models live in their own module (issue 14); importing them here registers
+# them with the app.
+from .models_treasury import (  # noqa: E402,F401
+    InvoiceSeries,
+    PaymentBatch,
+    PaymentBatchLine,
+    SelfBilledInvoice,
+    SelfBillingMandate,
+)

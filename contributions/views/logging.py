@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from contribbudget import limits
 from contribbudget.money import format_hours
 from contribbudget.permissions import (
     can_edit_contribution,
@@ -22,7 +23,7 @@ from contribbudget.permissions import (
 )
 from contribbudget.services import history_of
 
-from .. import selectors, services, timesheet
+from .. import calendar, selectors, services, timesheet
 from ..forms import ContributionForm, RejectForm, apply_service_errors
 from ..models import Contribution
 from ..parsing import ParseError, iso_week, parse_week, week_start
@@ -159,6 +160,11 @@ def week(request):
             else:
                 messages.success(request, _("Semaine enregistrée en brouillon."))
             return redirect(reverse("contributions:week") + "?week=" + iso_week(monday))
+    elif request.GET.get("copier"):
+        rows = calendar.copy_previous_week(member, monday,
+                                           with_hours=request.GET.get("heures") == "1")
+        messages.info(request, _("Lignes de la semaine précédente copiées : vérifiez, puis "
+                                 "enregistrez."))
     else:
         rows = timesheet.build_rows(member, monday, blank_rows=1 if _has_rows(member, monday)
                                     else 2)
@@ -174,6 +180,8 @@ def week(request):
         "this_week": iso_week(today), "is_current": monday == timesheet.week_days(monday)[0]
         and monday <= today <= days[-1], "can_go_next": days[-1] < today,
         "envelopes": envelopes, "kinds": timesheet.TIMESHEET_KINDS, "today": today,
+        "calendar": calendar.calendar_days(member, days),
+        "description_max": limits.DESCRIPTION,
     }, status=status)
 
 

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlparse
 
 from celery import shared_task
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
@@ -37,6 +37,7 @@ from projects.models import Funding, Project
 
 from ..models import Document, RetributionRun, ShareLink
 from ..selectors import report, statement
+from ..statement_rules import can_order_statement
 from ..svg import consumption_chart
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,12 @@ def static_url_fetcher(url: str):
     of the PDF and logs it."""
     from weasyprint.urls import URLFetcherResponse  # heavy: see render_pdf
 
+    if url.startswith("data:image/"):
+        # The network's logo, inlined by the template (network.pdf_identity): no fetch.
+        from network.pdf_identity import decode_data_image
+
+        mime_type, content = decode_data_image(url)
+        return URLFetcherResponse(url, content, {"Content-Type": mime_type})
     path = _static_file(url)
     mime_type, _encoding = mimetypes.guess_type(path.name)
     return URLFetcherResponse(url, path.read_bytes(),
@@ -84,19 +91,23 @@ def _fetcher():
     return StaticOnlyFetcher()
 
 
-def render_pdf(html: str) -> tuple[bytes, int]:
+def render_pdf(html: str, **options) -> tuple[bytes, int]:
     """HTML → ``(pdf bytes, page count)`` with WeasyPrint, through :func:`static_url_fetcher`.
-    Relative URLs resolve in the first static directory."""
+    Relative URLs resolve in the first static directory; ``options`` go to ``write_pdf``
+    (``pdf_variant="pdf/a-3b"`` for invoices)."""
     from weasyprint import HTML  # imported here: heavy, only the pdf worker needs it
 
     base_url = _static_roots()[0].as_uri() + "/"
     document = HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).render()
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(**options), len(document.pages)
 
 
 def _base_context(title: str, header_right: str) -> dict:
+    from network.pdf_identity import network_identity
+
     return {"title": title, "generated_at": timezone.localtime(),
-            "header_left": NetworkSettings.load().name, "header_right": header_right}
+            "header_left": NetworkSettings.load().name, "header_right": header_right,
+            "identity": network_identity()}
 
 
 def funder_report_html(*, project: Project, funding: Funding | None = None,
@@ -295,7 +306,12 @@ def _allocate_invoice_number() -> str:
 def statement_request(*, author, run: RetributionRun, member: Member,
                       invoice: bool = False) -> Document:
     """Queue a member's statement for an approved run, with a numbered invoice request
-    ("appel à facture") when asked — only for a payee that can invoice (a SIRET)."""
+    ("appel à facture") when asked — only for a payee that can invoice (a SIRET).
+    The author's right is checked first: nothing is created nor numbered for someone who
+    may not read the statement."""
+    if not can_order_statement(author, run, member):
+        raise PermissionDenied(_("Vous ne pouvez demander un relevé que pour vous-même ou "
+                                 "pour un calcul d'un projet que vous pilotez."))
     run = RetributionRun.objects.select_for_update().select_related("envelope__project").get(pk=run.pk)
     if run.status != RetributionRun.Status.APPROVED:
         raise ValidationError({"run": _("Seul un calcul approuvé donne lieu à un relevé.")})

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from contribbudget import export_jobs
 from contribbudget.exports import FORMATS
@@ -24,7 +25,8 @@ from .common import _errors_to_form
 
 # --- Payments ------------------------------------------------------------------------------
 
-PAYMENT_STATUSES = {"unpaid": _("À payer"), "paid": _("Payées"), "all": _("Toutes")}
+# Lazy: a module-level text is translated when shown, in the reader's language.
+PAYMENT_STATUSES = {"unpaid": _lazy("À payer"), "paid": _lazy("Payées"), "all": _lazy("Toutes")}
 
 
 @login_required
