@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from contribbudget import exports
 from contribbudget.models import NetworkSettings
 from contribbudget.money import ZERO
 from contributions.models import Contribution
@@ -199,7 +200,7 @@ def fec_export(year: int) -> tuple[str, str, bytes]:
     entries = year_entries(year)
     assert entries_balance(entries)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", lineterminator="\r\n", quoting=csv.QUOTE_NONE,
+    writer = exports.DelimitedWriter(out, delimiter="\t", lineterminator="\r\n", quoting=csv.QUOTE_NONE,
                         escapechar="\\")
     writer.writerow(FEC_FIELDS)
     for e in entries:
@@ -227,7 +228,7 @@ def paheko_export(year: int) -> tuple[str, str, bytes]:
     entries = year_entries(year)
     assert entries_balance(entries)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=",", lineterminator="\r\n")
+    writer = exports.DelimitedWriter(out, delimiter=",", lineterminator="\r\n")
     writer.writerow(PAHEKO_COLUMNS)
     for e in entries:
         debits = [x for x in e.lines if x.debit]
