@@ -36,7 +36,7 @@ def to_cents(value: Decimal) -> Decimal:
 
 
 def _group(digits: str, sep: str) -> str:
-    parts = []
+    parts: list[str] = []
     while len(digits) > 3:
         parts.insert(0, digits[-3:])
         digits = digits[:-3]

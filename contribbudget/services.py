@@ -57,5 +57,5 @@ def invitation_create(*, invited_by, email: str, first_name: str, last_name: str
     link = settings.SITE_URL + reverse("invitation_accept", args=[invitation.token])
     body = render_to_string("emails/invitation.txt", {"invitation": invitation, "link": link})
     subject = _("Invitation au budget contributif")
-    send_email.delay_on_commit(subject, body, [email])
+    send_email.delay_on_commit(subject, body, [email])  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit (Celery ≥ 5.4)
     return invitation

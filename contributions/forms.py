@@ -3,6 +3,7 @@ errors on the right field; the rules themselves live in services.contribution_ch
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -179,10 +180,11 @@ class PreferencesForm(forms.Form):
             Member, fields=PREFERENCE_FIELDS,
             widgets={"preference": forms.RadioSelect,
                      "address": forms.Textarea(attrs={"rows": 3})},
-            help_texts={
+            # cast: django-stubs wants plain str where Django takes lazy texts too.
+            help_texts=cast(dict[str, str], {
                 "reminders_enabled": _("Un courriel le lundi si vous n'avez rien saisi depuis "
                                        "deux semaines, et le récapitulatif des contributions à "
                                        "valider si vous pilotez un projet."),
                 "expected_daily_rate": _("En euros, pour une journée de travail."),
-            }))
-        self.fields["preference"].choices = Preference.choices
+            })))
+        cast(forms.ChoiceField, self.fields["preference"]).choices = Preference.choices

@@ -16,7 +16,7 @@ from projects.models import CoordinationGrain, Envelope, Project
 from .models import Contribution
 from .parsing import week_start
 
-HOURS = DecimalField(max_digits=12, decimal_places=2)
+HOURS: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=HOURS)
 DONE = ("validated", "retributed")
 
@@ -134,7 +134,7 @@ def validation_queue(user) -> QuerySet[Contribution]:
 
 def queue_group_totals(queryset: QuerySet[Contribution]) -> dict:
     """``{(member_id, monday): (count, hours)}`` for the queue's groups (one query)."""
-    rows = (queryset.order_by().values("member_id", "week")
+    rows = (queryset.order_by().values("member_id", "week")  # type: ignore[misc]  # week: annotated by the caller's queryset
             .annotate(n=Count("pk"), total=Sum("hours")))
     out = {}
     for row in rows:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from typing import TypeVar
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -26,8 +27,10 @@ from projects.services import envelope_create, envelope_transfer, grain_create
 
 from .data import DEMO_ACCOUNTS, ENVELOPE_PLAN, FIELDS, FIRST_NAMES, LAST_NAMES, PLACES, PROJECTS
 
+M = TypeVar("M", bound=models.Model)
 
-def _saved(obj: models.Model) -> models.Model:
+
+def _saved(obj: M) -> M:
     obj.full_clean()
     obj.save()
     return obj

@@ -3,6 +3,7 @@ the view calls, whose ``ValidationError`` is put back on the form with :func:`ad
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -115,10 +116,10 @@ class TransferForm(forms.Form):
         # Only this project's envelopes are choices: another project's id is refused here
         # (and again by the service).
         envelopes = Envelope.objects.filter(project=project).order_by("pk")
-        self.fields["source"].queryset = envelopes
-        self.fields["target"].queryset = envelopes
-        self.fields["source"].label_from_instance = lambda e: e.name
-        self.fields["target"].label_from_instance = lambda e: e.name
+        for name in ("source", "target"):
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.queryset = envelopes
+            field.label_from_instance = lambda obj: obj.name  # type: ignore[method-assign]
 
 
 class RequestForm(forms.Form):

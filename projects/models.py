@@ -49,7 +49,8 @@ class Project(models.Model):
     public_page = models.BooleanField(_("page de transparence publique"), default=False)
     public_names = models.CharField(_("noms sur la page publique"), max_length=20,
                                     choices=PublicNames.choices, default=PublicNames.ANONYMISED)
-    members = models.ManyToManyField(Member, through="ProjectRole", related_name="projects")
+    members: "models.ManyToManyField[Member, ProjectRole]" = models.ManyToManyField(
+        Member, through="ProjectRole", related_name="projects")
 
     class Meta:
         ordering = ["name"]
@@ -200,6 +201,9 @@ class Adjustment(models.Model):
     transfer_id = models.UUIDField(_("virement"), null=True, blank=True, db_index=True)
     request = models.OneToOneField("AdjustmentRequest", on_delete=models.PROTECT, null=True,
                                    blank=True, related_name="adjustment")
+
+    # Not a column: the other envelope of a transfer, attached by the envelope page.
+    counterpart: str
 
     class Meta:
         ordering = ["envelope", "created_at", "pk"]

@@ -36,8 +36,8 @@ from .models import (
     ProjectRole,
 )
 
-MONEY = DecimalField(max_digits=13, decimal_places=2)
-HOURS = DecimalField(max_digits=12, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=13, decimal_places=2)
+HOURS: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 
 
 def sum_subquery(queryset: QuerySet, field: str, output=MONEY) -> Coalesce:

@@ -24,8 +24,8 @@ class PeriodForm(forms.Form):
 
 
 class RunCreateForm(PeriodForm):
-    envelope = forms.ModelChoiceField(label=_("Enveloppe"), queryset=None,
-                                      empty_label=_("— choisir une enveloppe —"))
+    envelope: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Enveloppe"), queryset=None, empty_label=_("— choisir une enveloppe —"))
     field_order = ["envelope", "period_start", "period_end"]
 
     def __init__(self, *args, envelopes=None, **kwargs):
@@ -59,8 +59,8 @@ class RunPreferenceForm(forms.Form):
 
 
 class SmoothingRequestForm(PeriodForm):
-    project = forms.ModelChoiceField(label=_("Projet"), queryset=None,
-                                     empty_label=_("— choisir un projet —"))
+    project: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Projet"), queryset=None, empty_label=_("— choisir un projet —"))
     reason = forms.CharField(label=_("Pourquoi vous sentez-vous sous-rétribué·e ?"),
                              max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     field_order = ["project", "period_start", "period_end", "reason"]
@@ -71,11 +71,11 @@ class SmoothingRequestForm(PeriodForm):
 
 
 class SmoothingRunForm(PeriodForm):
-    project = forms.ModelChoiceField(label=_("Projet"), queryset=None,
-                                     empty_label=_("— choisir un projet —"))
-    members = forms.ModelMultipleChoiceField(label=_("Personnes retenues"), queryset=None,
-                                             required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    project: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Projet"), queryset=None, empty_label=_("— choisir un projet —"))
+    members: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Personnes retenues"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple)
     field_order = ["project", "period_start", "period_end", "members"]
 
     def __init__(self, *args, projects=None, members=None, **kwargs):

@@ -1,6 +1,7 @@
 """Retribution runs and their lines, the surplus ledger, smoothing requests, and generated
 documents (funder reports, contributor statements) with their funder links."""
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -109,6 +110,9 @@ class RetributionLine(models.Model):
     explanation = models.TextField(_("explication"), blank=True)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
     payment_reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
+
+    # Not a column: the override form the run's page attaches to each line.
+    override_form: Any
 
     class Meta:
         ordering = ["run", "member"]

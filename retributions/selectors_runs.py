@@ -45,8 +45,8 @@ from projects.models import Adjustment, CoordinationGrain, Envelope, ProjectRole
 
 from .models import RetributionLine, RetributionRun
 
-WEIGHT = DecimalField(max_digits=16, decimal_places=4)
-MONEY = DecimalField(max_digits=13, decimal_places=2)
+WEIGHT: DecimalField = DecimalField(max_digits=16, decimal_places=4)
+MONEY: DecimalField = DecimalField(max_digits=13, decimal_places=2)
 KINDS = [k for k, _label in Contribution.Kind.choices]
 DEFAULT_COEFFICIENTS: dict[str, Decimal] = {
     "production": Decimal("1"), "support": Decimal("1"), "creative": Decimal("1"),

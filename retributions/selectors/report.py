@@ -260,8 +260,8 @@ def funder_report_data(scope: ReportScope, *, named: bool = True) -> FunderRepor
                                         **({"date__lte": scope.end} if scope.end else {})),
             "hours", HOURS))
         .order_by("start", "pk"))
-    for g in grains:
-        g.capacity = g.capacity_hours(network.hours_per_fte_year)
+    for grain in grains:
+        grain.capacity = grain.capacity_hours(network.hours_per_fte_year)
 
     runs = list(
         RetributionRun.objects.filter(runs_q, envelope__project=project)

@@ -132,10 +132,12 @@ def _set_progress(document: Document, percent: int) -> None:
 
 def document_filename(document: Document) -> str:
     if document.kind == Document.Kind.FUNDER_REPORT:
+        assert document.project is not None  # a funder report is about a project
         base = f"bilan-{document.project.slug}"
-        if document.funding_id:
+        if document.funding is not None:
             base += "-" + slugify(document.funding.reference)
     else:
+        assert document.member is not None  # a statement is about a member
         base = f"releve-{slugify(document.member.full_name)}-calcul-{document.run_id}"
     return f"{base}-v{document.version}.pdf"
 
@@ -154,11 +156,13 @@ def document_render(document_id: int) -> Document:
         return document
     try:
         if document.kind == Document.Kind.FUNDER_REPORT:
+            assert document.project is not None  # a funder report is about a project
             html = funder_report_html(project=document.project, funding=document.funding,
                                       start=document.period_start, end=document.period_end,
                                       named=document.options.get("names", "named") == "named",
                                       version=document.version)
         else:
+            assert document.run is not None and document.member is not None  # a statement
             html = statement_html(run=document.run, member=document.member,
                                   invoice_number=document.invoice_number, version=document.version,
                                   issued_on=timezone.localdate(document.created_at))
@@ -208,7 +212,7 @@ def _next_version(**subject) -> int:
 
 
 def _enqueue(document: Document) -> None:
-    render_document.delay_on_commit(document.pk)
+    render_document.delay_on_commit(document.pk)  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit (Celery ≥ 5.4)
 
 
 def validate_period(start: datetime.date | None, end: datetime.date | None) -> None:

@@ -148,8 +148,10 @@ def document_create(request):
 
 
 def _progress_context(document: Document) -> dict:
-    state = {Document.Status.QUEUED: "queued", Document.Status.RENDERING: "running",
-             Document.Status.READY: "done", Document.Status.FAILED: "failed"}[document.status]
+    states: dict[str, str] = {
+        Document.Status.QUEUED: "queued", Document.Status.RENDERING: "running",
+        Document.Status.READY: "done", Document.Status.FAILED: "failed"}
+    state = states[document.status]
     return {"percent": document.progress, "state": state, "error": document.error,
             "label": document.get_status_display(), "job_id": f"document-{document.pk}",
             "poll_url": reverse("retributions:document_progress", args=[document.pk]),

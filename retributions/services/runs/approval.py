@@ -81,7 +81,7 @@ def run_approve(*, actor, run: RetributionRun) -> RetributionRun:
     if run.status != Status.DRAFT:
         raise ValidationError(_("Ce calcul est %(status)s : seul un brouillon s'approuve.")
                               % {"status": run.get_status_display().lower()})
-    if run.lines.filter(member__user_id=getattr(actor, "pk", None)).exists():
+    if run.lines.filter(member__user_id=getattr(actor, "pk", None)).exists():  # type: ignore[misc]
         # Nobody validates their own work (DESIGN.md §2): approving a run that pays you is
         # left to another pilot of the project or to the coordination.
         raise ValidationError(_("Vous recevez une part de ce calcul : un·e autre pilote du "
