@@ -2,10 +2,12 @@
 
 Amounts are ``Decimal`` with two decimals (cents); hours are ``Decimal`` in quarter hours.
 """
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils import translation
+from django.utils.formats import date_format
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -78,3 +80,11 @@ def format_hours(value, language: str | None = None) -> str:
     value = Decimal(value)
     places = 0 if value == value.to_integral_value() else (1 if (value * 10) % 1 == 0 else 2)
     return format_decimal(value, places, language) + "\u00a0h"
+
+
+def format_date(value: datetime.date | None) -> str:
+    """A date as the language writes it (``SHORT_DATE_FORMAT`` of contribbudget/formats/:
+    ``04/03/2026`` in French): the one date format of messages; templates use ``|date``."""
+    if value is None:
+        return ""
+    return date_format(value, "SHORT_DATE_FORMAT")

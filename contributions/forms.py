@@ -11,6 +11,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget.formerrors import errors_to_form
 from contribbudget.models import Member, Preference
 from projects.models import CoordinationGrain, Envelope, Project
 
@@ -37,20 +38,8 @@ class EnvelopeSelect(forms.Select):
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form's fields, skipping fields that already
-    have an error (a field the form could not even read)."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        if target and form.fields[target].widget.is_hidden:
-            target = None  # shown at the top of the form, not on an invisible field
-        if target and target in form.errors:
-            continue
-        for message in messages:
-            form.add_error(target, message)
+    """Put a service's ``ValidationError`` on the form's fields (the one mapping)."""
+    errors_to_form(form, error)
 
 
 class ContributionForm(forms.Form):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget.models import Member
+from contribbudget.periods import period_errors
 from contributions.models import Contribution
 from projects.models import Funding, Project
 
@@ -40,8 +41,8 @@ class FunderReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("La fin de la période précède son début."))
+        for field, message in period_errors(start, end).items():
+            self.add_error(field, message)
         project, funding = data.get("project"), data.get("funding")
         if project and funding and funding.project_id != project.pk:
             self.add_error("funding", _("Ce financement n'appartient pas au projet choisi."))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget.models import Preference
+from contribbudget.periods import period_errors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -18,8 +19,8 @@ class PeriodForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("La fin de la période précède son début."))
+        for field, message in period_errors(start, end).items():
+            self.add_error(field, message)
         return data
 
 

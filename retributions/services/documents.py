@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, Member, NetworkSettings
+from contribbudget.periods import check_period
 from contribbudget.services import audit_record
 from projects.models import Funding, Project
 
@@ -216,10 +217,8 @@ def _enqueue(document: Document) -> None:
 
 
 def validate_period(start: datetime.date | None, end: datetime.date | None) -> None:
-    if start and end and end < start:
-        raise ValidationError({"period_end": _("La fin de la période (%(end)s) précède son début "
-                                               "(%(start)s).") % {
-            "end": end.strftime("%d/%m/%Y"), "start": start.strftime("%d/%m/%Y")}})
+    """A report's period is optional; given, it is in order (the one period check)."""
+    check_period(start, end)
 
 
 @transaction.atomic

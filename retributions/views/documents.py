@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contribbudget import exports
+from contribbudget.formerrors import errors_to_form
 from contribbudget.models import Member
 from contribbudget.permissions import (  # noqa: F401 - can_manage_document: old home
     can_manage_document,
@@ -38,10 +39,11 @@ from contributions.models import Contribution
 from projects.models import Envelope, Project
 from projects.selectors import envelopes_with_totals
 
+from ..engine import valuation
 from ..forms_documents import ContributionExportFilter, FunderReportForm, StatementForm
 from ..models import Document, RetributionLine, RetributionRun, ShareLink
 from ..selectors.desk import cached_year_totals
-from ..selectors.report import COUNTED, valuation
+from ..selectors.report import COUNTED
 from ..services import documents as services
 
 
@@ -100,13 +102,7 @@ def desk(request):
 # --- Documents -----------------------------------------------------------------------------
 
 def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+    errors_to_form(form, error)  # the one mapping
 
 
 @login_required
