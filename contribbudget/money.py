@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils import translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -37,29 +37,14 @@ def to_cents(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _group(digits: str, sep: str) -> str:
-    parts: list[str] = []
-    while len(digits) > 3:
-        parts.insert(0, digits[-3:])
-        digits = digits[:-3]
-    parts.insert(0, digits)
-    return sep.join(parts)
-
-
 def format_decimal(value, places: int = 2, language: str | None = None) -> str:
-    """``1234.5`` → ``"1 234,50"`` in French, ``"1,234.50"`` in English."""
+    """``1234.5`` → ``"1 234,50"`` in French, ``"1,234.50"`` in English: rounded half-up to
+    ``places``, then Django's ``number_format`` with the separators of contribbudget/formats/."""
     if value is None or value == "":
         return ""
     value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    language = (language or translation.get_language() or "fr")[:2]
-    sign = "-" if value < 0 else ""
-    text = f"{abs(value):.{places}f}"
-    whole, _, frac = text.partition(".")
-    if language == "en":
-        body = _group(whole, ",") + ("." + frac if frac else "")
-    else:
-        body = _group(whole, "\u00a0") + ("," + frac if frac else "")
-    return sign + body
+    with translation.override((language or translation.get_language() or "fr")[:2]):
+        return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def format_money(value, language: str | None = None) -> str:
