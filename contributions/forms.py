@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contribbudget.formerrors import errors_to_form
 from contribbudget.models import Member, Preference
+from contribbudget.money import format_date
 from projects.models import CoordinationGrain, Envelope, Project
 
 from . import selectors
@@ -101,7 +102,7 @@ class ContributionForm(forms.Form):
             project_of={str(e.pk): str(e.project_id) for e in envelopes})
         self.fields["envelope"].widget.choices = empty + [(str(e.pk), e.name) for e in envelopes]
         self.fields["grain"].widget.choices = empty + [
-            (str(g.pk), f"{g.field.name} ({g.start:%d/%m/%Y}–{g.end:%d/%m/%Y})") for g in grains]
+            (str(g.pk), f"{g.field.name} ({format_date(g.start)}–{format_date(g.end)})") for g in grains]
         self.fields["invited_by"].widget.choices = empty + [(str(m.pk), m.full_name) for m in team]
         if not grains:
             self.fields["grain"].widget = forms.HiddenInput()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contribbudget.models import Member, NetworkSettings
 from contribbudget.permissions import member_of, steered_projects
@@ -141,3 +142,12 @@ def queue_group_totals(queryset: QuerySet[Contribution]) -> dict:
         week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
         out[(row["member_id"], week)] = (row["n"], row["total"])
     return out
+
+
+def export_rows(queryset):
+    """Rows for CSV/XLSX, streamed from the filtered queryset (one query)."""
+    for c in queryset.iterator(chunk_size=2000):
+        yield [c.date, c.project.name, c.envelope.name, c.get_kind_display(), c.description,
+               c.hours, c.get_status_display(), _("oui") if c.salaried else _("non"),
+               c.invited_by.full_name if c.invited_by else "", c.deliverable_url,
+               c.rejection_comment]

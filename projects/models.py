@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget.models import FieldOfAction, Member
-from contribbudget.money import MoneyField
+from contribbudget.money import MoneyField, format_date
 
 # Path segments the project pages use under /projets/: a project cannot take them as slug.
 RESERVED_SLUGS = {"reseau", "grains", "enveloppes", "demandes", "public"}
@@ -294,7 +294,7 @@ class CoordinationGrain(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} — {self.field} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
+        return f"{self.member} — {self.field} ({format_date(self.start)}–{format_date(self.end)})"
 
     @property
     def fte(self) -> Decimal:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget.models import Member
+from contribbudget.money import format_date
 from contribbudget.periods import period_errors
 from contributions.models import Contribution
 from projects.models import Funding, Project
@@ -64,7 +65,7 @@ class StatementForm(forms.Form):
         self.fields["run"].queryset = runs.select_related("envelope__project")
         self.fields["run"].label_from_instance = (
             lambda r: f"{r.envelope.project.name} — {r.envelope.name} — "
-                      f"{r.period_start:%d/%m/%Y}–{r.period_end:%d/%m/%Y}")
+                      f"{format_date(r.period_start)}–{format_date(r.period_end)}")
         self.fields["member"].queryset = members
 
 

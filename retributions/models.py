@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget.models import Member, Place
-from contribbudget.money import HoursField, MoneyField
+from contribbudget.money import HoursField, MoneyField, format_date
 from projects.models import Envelope, Funding, Project
 
 
@@ -76,7 +76,7 @@ class RetributionRun(models.Model):
         indexes = [models.Index(fields=["envelope", "status"], name="run_envelope_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.envelope} — {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+        return f"{self.envelope} — {format_date(self.period_start)}–{format_date(self.period_end)}"
 
     @property
     def is_open(self) -> bool:

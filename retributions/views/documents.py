@@ -35,15 +35,12 @@ from contribbudget.permissions import (  # noqa: F401 - can_manage_document: old
     piloted_project_ids,
     sees_all_finances,
 )
-from contributions.models import Contribution
-from projects.models import Envelope, Project
-from projects.selectors import envelopes_with_totals
+from projects.models import Project
 
-from ..engine import valuation
 from ..forms_documents import ContributionExportFilter, FunderReportForm, StatementForm
 from ..models import Document, RetributionLine, RetributionRun, ShareLink
 from ..selectors.desk import cached_year_totals
-from ..selectors.report import COUNTED
+from ..selectors.exports import contribution_rows, envelope_rows, line_rows
 from ..services import documents as services
 
 
@@ -277,65 +274,6 @@ def _filter_or_400(form) -> dict:
     return form.cleaned_data
 
 
-def _contribution_rows(data: dict):
-    qs = Contribution.objects.all()
-    qs = qs.filter(status=data["status"]) if data.get("status") else qs.filter(status__in=COUNTED)
-    if data.get("project"):
-        qs = qs.filter(project=data["project"])
-    if data.get("date_from"):
-        qs = qs.filter(date__gte=data["date_from"])
-    if data.get("date_to"):
-        qs = qs.filter(date__lte=data["date_to"])
-    statuses = dict(Contribution.Status.choices)
-    kinds = dict(Contribution.Kind.choices)
-    rows = (qs.order_by("date", "pk").values_list(
-        "date", "member__first_name", "member__last_name", "member__home_place__name",
-        "project__name", "envelope__name", "kind", "hours", "salaried", "status", "description",
-        "envelope__daily_rate", "envelope__hours_per_day").iterator(chunk_size=2000))
-    for (date, first, last, place, project, envelope, kind, hours, salaried, status, description,
-         rate, per_day) in rows:
-        yield (date, f"{first} {last}", place or "", project, envelope, str(kinds.get(kind, kind)),
-               hours, _("oui") if salaried else _("non"), str(statuses.get(status, status)),
-               description, valuation(hours, rate, per_day) if status in COUNTED else None)
-
-
-def _envelope_rows(project: Project | None):
-    qs = Envelope.objects.select_related("project").order_by("project__name", "pk")
-    if project is not None:
-        qs = qs.filter(project=project)
-    for e in envelopes_with_totals(qs):
-        yield (e.project.name, e.name, e.get_kind_display(), e.get_rule_display(), e.daily_rate,
-               e.amount, e.validated_hours, valuation(e.validated_hours, e.daily_rate, e.hours_per_day),
-               e.distributed, e.amount - e.distributed)
-
-
-def _line_rows(project: Project | None, paid_only: bool, year: int | None):
-    qs = (RetributionLine.objects.filter(run__status=RetributionRun.Status.APPROVED)
-          .select_related("run__envelope__project", "member", "payee_place")
-          .order_by("run__envelope__project__name", "run__period_start", "run", "member__last_name"))
-    if project is not None:
-        qs = qs.filter(run__envelope__project=project)
-    if paid_only:
-        qs = qs.filter(paid_on__isnull=False)
-        if year:
-            qs = qs.filter(paid_on__year=year)
-    elif year:
-        qs = qs.filter(run__period_end__year=year)
-    payees = dict(RetributionLine.Payee.choices)
-    for line in qs.iterator(chunk_size=2000):
-        run = line.run
-        if line.payee == RetributionLine.Payee.PLACE:
-            place = line.payee_place
-            payee, siret = (place.name, place.siret) if place else ("", "")
-        elif line.payee == RetributionLine.Payee.SELF:
-            payee, siret = line.member.full_name, line.member.siret
-        else:
-            payee, siret = str(payees[line.payee]), ""
-        yield (run.envelope.project.name, run.envelope.name, run.period_start, run.period_end,
-               line.member.full_name, line.hours, line.weighted_hours, line.valued, line.money,
-               payee, siret, line.paid_on, line.payment_reference)
-
-
 EXPORTS = {"contributions": "contributions", "envelopes": "enveloppes", "lines": "lignes-de-retribution",
            "payments": "paiements"}
 
@@ -363,8 +301,8 @@ def desk_export(request, table: str):
         except ValidationError as error:
             return HttpResponse(" ".join(error.messages), status=400,
                                 content_type="text/plain; charset=utf-8")
-        return exports.export_response(fmt, CONTRIBUTION_COLUMNS, _contribution_rows(data), basename)
+        return exports.export_response(fmt, CONTRIBUTION_COLUMNS, contribution_rows(data), basename)
     if table == "envelopes":
-        return exports.export_response(fmt, ENVELOPE_COLUMNS, _envelope_rows(project), basename)
+        return exports.export_response(fmt, ENVELOPE_COLUMNS, envelope_rows(project), basename)
     return exports.export_response(fmt, LINE_COLUMNS,
-                                   _line_rows(project, table == "payments", year), basename)
+                                   line_rows(project, table == "payments", year), basename)
