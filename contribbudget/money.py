@@ -33,7 +33,10 @@ class HoursField(models.DecimalField):
 
 
 def to_cents(value: Decimal) -> Decimal:
-    """Round half-up to the cent: the one rounding rule for amounts shown or stored."""
+    """Round half-up to the cent: the one rounding helper for ``Decimal`` amounts shown or
+    stored. The engine, pure and exact, applies the same rule to fractions
+    (``retributions.engine.round_half_up_cents``); valuations go through
+    ``retributions.engine.valuation``."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 

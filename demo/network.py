@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from contribbudget.models import FieldOfAction, Member, NetworkSettings, Place, Preference
+from contribbudget.money import to_cents
 from projects.models import CoordinationGrain, Funding, Project, ProjectRole
 from projects.services import envelope_create, envelope_transfer, grain_create
 
@@ -121,7 +122,7 @@ class DemoNetwork:
                 coefficients={"creative": "1"} if kind == "creative" else {},
                 coefficients_reason=("Les sessions créatives sont rétribuées sur invitation."
                                      if kind == "creative" else ""),
-                amount=(budget * share).quantize(Decimal("0.01")),
+                amount=to_cents(budget * share),
                 reason="Enveloppe initiale votée en comité de pilotage")
         # One transfer between envelopes: two linked adjustments that sum to zero.
         envelope_transfer(source=envelopes["production"], target=envelopes["coordination"],
