@@ -26,6 +26,7 @@ from django.utils.crypto import get_random_string  # noqa: E402
 from contribbudget.models import Member  # noqa: E402
 from contributions.models import Contribution  # noqa: E402
 from projects.models import Project, ProjectRole  # noqa: E402
+from retributions.models import RetributionRun  # noqa: E402
 
 
 def people() -> dict:
@@ -49,8 +50,11 @@ def people() -> dict:
                   .annotate(n=Count("pk")).values_list("member", "n"))
     ordered = sorted(team, key=lambda pk: (counts.get(pk, 0), pk))
     logger = Member.objects.get(pk=ordered[0])
+    # The run page: the largest run of the largest project (the pilot's worst case).
+    run = (RetributionRun.objects.filter(envelope__project=project)
+           .annotate(n=Count("lines")).order_by("-n", "-pk").first())
     return {"contributor": contributor, "pilot": pilot_role.member, "project": project,
-            "treasurer": treasurer, "logger": logger}
+            "treasurer": treasurer, "logger": logger, "run": run}
 
 
 def quick_log_body(project: Project, csrf: str) -> str:
@@ -81,6 +85,10 @@ def page_list(who: dict) -> list[dict]:
         ("pilot project page", "pilot", "GET", url("projects:detail", who["project"].slug)),
         ("validation queue", "pilot", "GET", url("contributions:validation")),
         ("treasurer desk", "treasurer", "GET", url("retributions:desk")),
+        ("payments", "treasurer", "GET", url("retributions:payments")),
+        ("network overview", "treasurer", "GET", url("projects:overview")),
+        ("run page", "pilot", "GET", url("retributions:run_detail", who["run"].pk)
+         if who["run"] else (None, "no approved run in the data")),
     ]
     return [{"name": name, "role": role, "method": method, "path": path, "missing": missing}
             for name, role, method, (path, missing) in specs]
@@ -100,7 +108,8 @@ def specs() -> dict:
         if page["method"] == "POST" and not page["missing"]:
             page["body"] = quick_log_body(who["project"], csrf)
             page["expect"] = "Brouillon enregistré"  # the htmx answer of a saved entry
-    return {"pages": pages}
+    # The authenticated baseline is loaded as the busiest contributor (their 20 latest rows).
+    return {"pages": pages, "auth_cookie": cookies["contributor"]}
 
 
 def queries() -> dict:

@@ -4,21 +4,53 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .money import MoneyField
+from .network_defaults import default_envelope_template, invitation_expiry
 
 siret_validator = RegexValidator(r"^\d{14}$", _("Un SIRET compte exactement 14 chiffres."))
 
 
+class ActiveQuerySet(models.QuerySet):
+    """Places and fields of action are archived, never deleted: their history stays, and the
+    choice lists of forms show only the active ones (``Model.objects.active()``)."""
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
 class NetworkSettings(models.Model):
-    """The network's settings: one row (pk=1), edited by coordinators in the admin."""
+    """The network's settings: one row (pk=1), edited by coordinators on the network
+    settings page (``network_settings_update``, audited with before/after)."""
 
     name = models.CharField(_("nom du réseau"), max_length=200, default="Réseau des tiers-lieux")
+    # Legal identity printed on funder reports and invoice requests.
+    legal_name = models.CharField(_("raison sociale"), max_length=200, blank=True,
+                                  help_text=_("Nom de la structure porteuse (association…)."))
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="network/", blank=True)
+    reference_daily_rate = MoneyField(_("coût journalier de référence"), default=Decimal("250.00"),
+                                      validators=[MinValueValidator(Decimal("0"))])
+    # Choices are the envelope's surplus policies (projects.Envelope.SurplusPolicy), checked
+    # by the form and the service: this module cannot import the projects app.
+    default_surplus_policy = models.CharField(_("politique d'excédent par défaut"), max_length=10,
+                                              default="carry")
+    default_surplus_commons_percent = models.PositiveSmallIntegerField(
+        _("part de l'excédent aux communs (%)"), default=50,
+        validators=[MaxValueValidator(100)])
+    # A list of {kind, name, share (percent, Decimal string), rule, daily_rate}: the
+    # envelopes proposed when a project is set up (validated by network_template).
+    envelope_template = models.JSONField(_("modèle d'enveloppes"), default=default_envelope_template,
+                                         blank=True)
+    # Where emails sent without a request (reminders, digests) point when SITE_URL is unset:
+    # recorded from the coordinator's own requests (see contribbudget/links.py).
+    site_url = models.URLField(_("adresse du site"), blank=True)
     hours_per_fte_year = models.DecimalField(
         _("heures par ETP et par an"), max_digits=7, decimal_places=1, default=Decimal("1607"),
         validators=[MinValueValidator(Decimal("1"))],
@@ -59,6 +91,9 @@ class Place(models.Model):
     address = models.TextField(_("adresse"), blank=True)
     city = models.CharField(_("commune"), max_length=120, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -133,6 +168,9 @@ class FieldOfAction(models.Model):
     description = models.TextField(_("description"), blank=True)
     start = models.DateField(_("début"))
     end = models.DateField(_("fin"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -169,7 +207,14 @@ def new_token() -> str:
 
 
 class Invitation(models.Model):
-    """An invitation a coordinator sends; following its link opens sign-up for that email."""
+    """An invitation a coordinator sends; following its link opens sign-up for that email.
+
+    Single use, expires (30 days by default), revocable; optionally into a project with a
+    role, given on acceptance."""
+
+    class Role(models.TextChoices):
+        PILOT = "pilot", _("Pilote")
+        CONTRIBUTOR = "contributor", _("Contributeur·rice")
 
     email = models.EmailField(_("courriel"))
     first_name = models.CharField(_("prénom"), max_length=100)
@@ -181,15 +226,25 @@ class Invitation(models.Model):
                                    related_name="+", verbose_name=_("invité·e par"))
     created_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
     accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), default=invitation_expiry)
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("dernier envoi"), default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(_("envois"), default=1)
+    project = models.ForeignKey("projects.Project", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+", verbose_name=_("projet"))
+    project_role = models.CharField(_("rôle dans le projet"), max_length=20, blank=True,
+                                    choices=Role.choices)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [
-            # At most one pending invitation per email (a resend reuses it).
-            models.UniqueConstraint(fields=["email"], condition=Q(accepted_at__isnull=True),
-                                    name="invitation_one_pending_per_email"),
+            # At most one open invitation per email (a resend reuses it; a revoked or used
+            # one no longer counts).
+            models.UniqueConstraint(fields=["email"],
+                                    condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                                    name="invitation_one_open_per_email"),
         ]
 
     def __str__(self) -> str:
@@ -197,7 +252,23 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.is_pending and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_pending and not self.is_expired
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.is_expired else "pending"
 
 
 class AuditEvent(models.Model):
@@ -224,6 +295,23 @@ class AuditEvent(models.Model):
         MEMBER_INVITED = "member.invited", _("membre invité·e")
         DOCUMENT_REQUESTED = "document.requested", _("document demandé")
         SHARE_LINK = "document.share_link", _("lien financeur")
+        # Network administration (issue 11).
+        NETWORK_SETTINGS_UPDATED = "network.settings_updated", _("paramètres du réseau modifiés")
+        PLACE_CREATED = "place.created", _("lieu créé")
+        PLACE_UPDATED = "place.updated", _("lieu modifié")
+        PLACE_ARCHIVED = "place.archived", _("lieu archivé")
+        PLACE_RESTORED = "place.restored", _("lieu réactivé")
+        FIELD_CREATED = "field.created", _("champ d'action créé")
+        FIELD_UPDATED = "field.updated", _("champ d'action modifié")
+        FIELD_ARCHIVED = "field.archived", _("champ d'action archivé")
+        FIELD_RESTORED = "field.restored", _("champ d'action réactivé")
+        MEMBER_CREATED = "member.created", _("membre créé·e")
+        MEMBER_UPDATED = "member.updated", _("membre modifié·e")
+        MEMBER_DEACTIVATED = "member.deactivated", _("membre désactivé·e")
+        MEMBER_REACTIVATED = "member.reactivated", _("membre réactivé·e")
+        INVITATION_RESENT = "invitation.resent", _("invitation renvoyée")
+        INVITATION_REVOKED = "invitation.revoked", _("invitation révoquée")
+        INVITATION_ACCEPTED = "invitation.accepted", _("invitation acceptée")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))

@@ -346,3 +346,26 @@ def ensure_can_create_grain(user) -> None:
 def ensure_can_validate(user, contribution: Contribution, message: str) -> None:
     if not can_validate_contribution(user, contribution):
         raise PermissionDenied(message)
+
+
+# --- The network's administration (settings, places, fields, members, invitations) ---------
+
+#: manage (settings, places, fields, members' roles, invitations): coordinators;
+#: view (the member directory, read-only): coordinators and treasurers.
+NETWORK_ADMIN_ACTIONS = {"manage": "coordinate", "view": "finance"}
+
+
+def require_network(user, *, action: str = "manage") -> Member:
+    """The acting member, or 404 for accounts without a member profile, or 403 for members
+    who lack the right."""
+    return get_member_for(user, action=NETWORK_ADMIN_ACTIONS[action])
+
+
+def get_network_object_for(user, model, pk, *, action: str = "manage"):
+    """A place, field of action, member or invitation of the network, for a network page:
+    404 for non-members and unknown ids, 403 for members lacking the right."""
+    require_network(user, action=action)
+    try:
+        return model.objects.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -5,15 +5,22 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from network import invitation_views
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
-    path("invitations/", views.InvitationCreateView.as_view(), name="invitation_create"),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/", invitation_views.invitations, name="invitation_create"),
+    path("invitations/<int:pk>/renvoyer/", invitation_views.invitation_action,
+         {"action": "resend"}, name="invitation_resend"),
+    path("invitations/<int:pk>/revoquer/", invitation_views.invitation_action,
+         {"action": "revoke"}, name="invitation_revoke"),
+    path("invitations/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
     path("healthz", views.healthz, name="healthz"),
+    path("reseau/", include("network.urls")),
     path("projets/", include("projects.urls")),
     path("contributions/", include("contributions.urls")),
     path("retributions/", include("retributions.urls")),
@@ -22,9 +29,10 @@ urlpatterns = [
 
 if os.environ.get("BENCH_BASELINE") == "1":
     # The benchmark's baseline view (bench/views.py), never mounted otherwise.
-    from bench.views import bare
+    from bench.views import authenticated, bare
 
-    urlpatterns += [path("_bench/bare", bare, name="bench_bare")]
+    urlpatterns += [path("_bench/bare", bare, name="bench_bare"),
+                    path("_bench/authenticated", authenticated, name="bench_authenticated")]
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from contribbudget.links import absolute_url
 from contribbudget.models import AuditEvent, Member, Preference
 from contribbudget.money import format_hours
 from contribbudget.permissions import ensure_can_validate, member_of
@@ -302,7 +302,7 @@ def contribution_reject(*, contribution: Contribution, actor, comment: str) -> C
                                 "updated_at"])
     audit_record(actor=actor, action=AuditEvent.Action.CONTRIBUTION_REJECTED, obj=current,
                  reason=comment)
-    link = settings.SITE_URL + reverse("contributions:detail", args=[current.pk])
+    link = absolute_url(reverse("contributions:detail", args=[current.pk]))
     body = render_to_string("emails/contributions_rejected.txt", {
         "contribution": current, "comment": comment, "link": link,
         "reviewer": member_of(actor)})

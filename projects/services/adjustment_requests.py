@@ -1,7 +1,6 @@
 """A contributor asks for an envelope adjustment; a pilot accepts or refuses it."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contribbudget.links import absolute_url
 from contribbudget.models import AuditEvent, Member
 from contribbudget.permissions import ensure_can_request_adjustment
 from contribbudget.services import audit_record
@@ -25,7 +25,7 @@ from .envelopes import envelope_adjust
 # --- Adjustment requests ---------------------------------------------------------------------
 
 def _envelope_url(envelope: Envelope) -> str:
-    return settings.SITE_URL + reverse("projects:envelope_detail", args=[envelope.pk])
+    return absolute_url(reverse("projects:envelope_detail", args=[envelope.pk]))
 
 
 @transaction.atomic

@@ -66,6 +66,12 @@ def static_url_fetcher(url: str):
     of the PDF and logs it."""
     from weasyprint.urls import URLFetcherResponse  # heavy: see render_pdf
 
+    if url.startswith("data:image/"):
+        # The network's logo, inlined by the template (network.pdf_identity): no fetch.
+        from network.pdf_identity import decode_data_image
+
+        image_type, content = decode_data_image(url)
+        return URLFetcherResponse(url, content, {"Content-Type": image_type})
     path = _static_file(url)
     mime_type, _encoding = mimetypes.guess_type(path.name)
     return URLFetcherResponse(url, path.read_bytes(),
@@ -93,8 +99,11 @@ def render_pdf(html: str) -> tuple[bytes, int]:
 
 
 def _base_context(title: str, header_right: str) -> dict:
+    from network.pdf_identity import network_identity
+
     return {"title": title, "generated_at": timezone.localtime(),
-            "header_left": NetworkSettings.load().name, "header_right": header_right}
+            "header_left": NetworkSettings.load().name, "header_right": header_right,
+            "identity": network_identity()}
 
 
 def funder_report_html(*, project: Project, funding: Funding | None = None,
