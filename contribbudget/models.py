@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
+from .files import private_name
 from .money import MoneyField
 from .network_defaults import default_envelope_template, invitation_expiry
 
@@ -67,6 +69,14 @@ class NetworkSettings(models.Model):
     )
     next_invoice_number = models.PositiveIntegerField(_("prochain numéro d'appel à facture"), default=1)
     invoice_prefix = models.CharField(_("préfixe des appels à facture"), max_length=20, default="AF")
+    # Treasury (issue 14): the account the SEPA files debit, the SIREN that names the FEC,
+    # and the accounting account mapping (defaults: the associations' chart, ANC 2018-06).
+    bank_iban = models.CharField(_("IBAN du réseau"), max_length=34, blank=True)
+    bank_bic = models.CharField(_("BIC du réseau"), max_length=11, blank=True)
+    accounting_siren = models.CharField(_("SIREN (nom du FEC)"), max_length=9, blank=True)
+    sepa_schema = models.CharField(_("format des virements SEPA"), max_length=20,
+                                   default="pain.001.001.03")
+    account_mapping = models.JSONField(_("plan de comptes"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("paramètres du réseau")
@@ -88,10 +98,24 @@ class Place(models.Model):
     name = models.CharField(_("nom"), max_length=200, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
-    address = models.TextField(_("adresse"), blank=True)
+    address = models.TextField(_("adresse"), blank=True, **limits.bounded(limits.ADDRESS))
     city = models.CharField(_("commune"), max_length=120, blank=True)
+    # Says which public holidays apply to its members (Alsace-Moselle, overseas).
+    department = models.CharField(
+        _("département"), max_length=3, blank=True,
+        validators=[RegexValidator(r"^(\d{2}|2[AB]|97\d)$",
+                                   _("Un numéro de département : 57, 2A, 974…"))],
+        help_text=_("Numéro du département (57, 67, 974…) : fixe les jours fériés."))
     email = models.EmailField(_("courriel"), blank=True)
     archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+    # Treasury (issue 14): bank details and VAT status of a payee (checked by
+    # contribbudget.payee, shown masked except to the owner and treasurers).
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    vat_status = models.CharField(_("régime de TVA"), max_length=10, blank=True,
+                                  choices=[("franchise", _("Franchise en base (art. 293 B du CGI)")),
+                                           ("vat", _("Assujetti·e à la TVA"))])
+    vat_number = models.CharField(_("numéro de TVA intracommunautaire"), max_length=14, blank=True)
 
     objects = ActiveQuerySet.as_manager()
 
@@ -127,12 +151,21 @@ class Member(models.Model):
     siret = models.CharField(_("SIRET personnel"), max_length=14, blank=True,
                              validators=[siret_validator],
                              help_text=_("Pour facturer en votre nom (micro-entreprise…)."))
-    address = models.TextField(_("adresse de facturation"), blank=True)
+    address = models.TextField(_("adresse de facturation"), blank=True,
+                               **limits.bounded(limits.ADDRESS))
     expected_daily_rate = MoneyField(_("coût journalier attendu"), null=True, blank=True,
                                      validators=[MinValueValidator(Decimal("0"))])
     reminders_enabled = models.BooleanField(_("recevoir les rappels"), default=True)
     is_treasurer = models.BooleanField(_("trésorier·e"), default=False)
     is_coordinator = models.BooleanField(_("coordination"), default=False)
+    # Treasury (issue 14): bank details and VAT status of a payee (checked by
+    # contribbudget.payee, shown masked except to the owner and treasurers).
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    vat_status = models.CharField(_("régime de TVA"), max_length=10, blank=True,
+                                  choices=[("franchise", _("Franchise en base (art. 293 B du CGI)")),
+                                           ("vat", _("Assujetti·e à la TVA"))])
+    vat_number = models.CharField(_("numéro de TVA intracommunautaire"), max_length=14, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -312,6 +345,28 @@ class AuditEvent(models.Model):
         INVITATION_RESENT = "invitation.resent", _("invitation renvoyée")
         INVITATION_REVOKED = "invitation.revoked", _("invitation révoquée")
         INVITATION_ACCEPTED = "invitation.accepted", _("invitation acceptée")
+        PROJECT_CREATED = "project.created", _("projet monté")
+        FUNDING_CHANGED = "funding.changed", _("financement modifié")
+        OPEN_PERIOD_CHANGED = "project.open_period", _("période ouverte modifiée")
+        PROJECT_CLOSED = "project.closed", _("projet clos")
+        PAYEE_UPDATED = "payee.updated", _("coordonnées de paiement modifiées")
+        BATCH_PREPARED = "batch.prepared", _("lot de virements préparé")
+        BATCH_SENT = "batch.sent", _("fichier de virements téléchargé")
+        BATCH_CONFIRMED = "batch.confirmed", _("lot de virements confirmé")
+        BATCH_LINE_FAILED = "batch.line_failed", _("virement en échec")
+        MANDATE_ACCEPTED = "mandate.accepted", _("mandat d'autofacturation accepté")
+        MANDATE_REVOKED = "mandate.revoked", _("mandat d'autofacturation révoqué")
+        INVOICE_ISSUED = "invoice.issued", _("autofacture émise")
+        INVOICE_CONTESTED = "invoice.contested", _("autofacture contestée")
+        TREASURY_SETTINGS = "treasury.settings", _("paramètres de trésorerie modifiés")
+        WEBHOOK_CHANGED = "project.webhook", _("messagerie d'équipe modifiée")
+        RUN_CANCELLED = "run.cancelled", _("calcul de rétribution abandonné")
+        RUN_RECOMPUTED = "run.recomputed", _("calcul de rétribution relancé")
+        RUN_PREFERENCE_SET = "run.preference_set", _("préférence pour un calcul")
+        PROJECT_CHANGED = "project.changed", _("projet modifié")
+        PLACE_CHANGED = "place.changed", _("lieu modifié")
+        FIELD_CHANGED = "field.changed", _("champ d'action modifié")
+        MEMBER_CHANGED = "member.changed", _("membre modifié·e")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))
@@ -339,3 +394,46 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+def export_upload_to(instance, filename: str) -> str:
+    return private_name("exports", filename)
+
+
+class ExportJob(models.Model):
+    """A spreadsheet too large to build in a request (a network-wide XLSX), built by a Celery
+    task with its progress, and downloaded by its author only (``contribbudget.export_jobs``)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En file d'attente")
+        RUNNING = "running", _("En cours")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+", verbose_name=_("demandé par"))
+    exporter = models.CharField(_("export"), max_length=60)
+    params = models.JSONField(_("filtres"), default=dict, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    done_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    filename = models.CharField(_("nom du fichier"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to=export_upload_to, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.READY:
+            return 100
+        return min(99, 100 * self.done_rows // self.total_rows) if self.total_rows else 0

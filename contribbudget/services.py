@@ -24,7 +24,19 @@ def audit_record(*, actor, action: str, obj: models.Model, reason: str = "", dat
     )
 
 
+# A project's page shows the changes of the project itself and of what it is made of (its
+# team, its fundings, the grains that drive it); envelopes, runs and contributions have
+# their own pages and histories.
+PROJECT_PARTS = ("projects.project", "projects.projectrole", "projects.funding",
+                 "projects.coordinationgrain")
+
+
 def history_of(obj: models.Model):
-    """The audit events about one object, newest first, with their authors (one query)."""
-    return (AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-            .select_related("actor__member"))
+    """The audit events about one object, newest first, with their authors (one query).
+    Shown on each object's page by ``templates/includes/_history.html``."""
+    label = obj._meta.label_lower
+    match = models.Q(object_type=label, object_id=str(obj.pk))
+    if label == "projects.project":
+        match |= models.Q(project=obj, object_type__in=PROJECT_PARTS)
+    return AuditEvent.objects.filter(match).select_related("actor__member")
+

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "django_tables2",
@@ -66,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "contribbudget.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "contribbudget.middleware.FrenchFirstLocaleMiddleware",
@@ -80,6 +84,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "contribbudget.urls"
+# Form widgets render through the project's templates, so one override
+# (templates/django/forms/widgets/select_option.html) gives every select a French
+# placeholder instead of Django's "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "contribbudget.wsgi.application"
 
 TEMPLATES = [
@@ -146,6 +154,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_ADAPTER = "network.accounts.InvitationAccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "network.accounts.SignupNamesForm"
+ACCOUNT_USER_DISPLAY = "network.accounts.user_display"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Budget contributif] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
@@ -218,7 +227,11 @@ CELERY_RESULT_EXTENDED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # PDFs render on their own queue, served by a worker whose children restart (memory back).
-CELERY_TASK_ROUTES = {"retributions.tasks.render_document": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {"retributions.tasks.render_document": {"queue": "pdf"},
+                      "retributions.tasks.render_invoice": {"queue": "pdf"}}
+# A render whose heartbeat (each progress step) is older than this is taken for dead (its
+# worker was killed): its page offers to retry it. Renders take seconds; 10 minutes is safe.
+DOCUMENT_RENDER_STALE_SECONDS = int(os.environ.get("DOCUMENT_RENDER_STALE_SECONDS", "600"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "weekly-reminders": {
@@ -229,7 +242,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contributions.tasks.send_pilot_digests",
         "schedule": crontab(hour=9, minute=5, day_of_week="mon"),
     },
+    "daily-chat-digest": {
+        "task": "projects.tasks.send_webhook_digests",
+        "schedule": crontab(hour=18, minute=0),
+    },
+    "chat-announcements": {
+        "task": "projects.tasks.send_webhook_announcements",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+# Team-chat webhooks: a receiver that is down is retried this many times, after these
+# delays (seconds). Hosts listed in WEBHOOK_ALLOW_HOSTS_FOR_TESTS skip the public-address
+# rule: for the test suite only (its receiver listens on 127.0.0.1; the real-worker test
+# passes it to the worker process through CONTRIBBUDGET_TEST_WEBHOOK_HOSTS). Empty by
+# default, and a system check refuses it whenever DEBUG is off.
+WEBHOOK_MAX_RETRIES = int(os.environ.get("WEBHOOK_MAX_RETRIES", "4"))
+WEBHOOK_RETRY_DELAYS = [int(d) for d in env_list("WEBHOOK_RETRY_DELAYS", "30,120,600,1800")]
+WEBHOOK_ALLOW_HOSTS_FOR_TESTS: list[str] = env_list("CONTRIBBUDGET_TEST_WEBHOOK_HOSTS", "")
 # The cache (the desk's year totals): CACHE_URL, else Redis when REDIS_URL is set (shared by
 # the web processes), else each process's memory. Prefixed, so it never touches Celery's keys.
 CACHE_URL = os.environ.get("CACHE_URL") or REDIS_URL
@@ -253,6 +282,27 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy (django-csp): scripts, styles, images and connections from this
+# origin only; no inline script, no inline style attribute (bars use width classes), no
+# framing, forms post here only. Chart data travels in <script type="application/json">,
+# which is data, not code. The service worker and the manifest are same-origin too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

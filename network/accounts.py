@@ -100,3 +100,12 @@ class InvitationAccountAdapter(DefaultAccountAdapter):
             Member.objects.get_or_create(user=user, defaults={
                 "first_name": first or user.email.split("@")[0], "last_name": last})
         return user
+
+
+def user_display(user) -> str:
+    """How allauth names a person in its messages ("Connexion réussie en tant que …"): the
+    member's name, else the email — never a blank username."""
+    member = getattr(user, "member", None)
+    if member is not None and member.full_name:
+        return member.full_name
+    return user.email or str(user)

@@ -9,8 +9,6 @@ Who may do what with documents (checked here for every object):
 """
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contribbudget import exports
+from contribbudget import export_jobs, exports
 from contribbudget.formerrors import errors_to_form
 from contribbudget.models import Member
 from contribbudget.permissions import (  # noqa: F401 - can_manage_document: old home
@@ -35,12 +33,13 @@ from contribbudget.permissions import (  # noqa: F401 - can_manage_document: old
     piloted_project_ids,
     sees_all_finances,
 )
+from contribbudget.querystring import BadParameter, slug_param, year_param
 from projects.models import Project
 
+from .. import exports as network_exports
 from ..forms_documents import ContributionExportFilter, FunderReportForm, StatementForm
 from ..models import Document, RetributionLine, RetributionRun, ShareLink
 from ..selectors.desk import cached_year_totals
-from ..selectors.exports import contribution_rows, envelope_rows, line_rows
 from ..services import documents as services
 
 
@@ -80,10 +79,12 @@ def desk(request):
     """The treasurer's desk: documents, the year's totals, the exports."""
     get_member_for(request.user, action="finance")
     today = timezone.localdate()
+    status = 200
     try:
-        year = int(request.GET.get("annee", today.year))
-    except ValueError:
-        year = today.year
+        year = year_param(request.GET.get("annee"), today.year)
+    except BadParameter as error:
+        messages.error(request, str(error))
+        year, status = today.year, 400
     documents = (Document.objects.select_related("project", "funding", "member", "run__envelope",
                                                  "author__member")
                  .order_by("-created_at", "-pk"))
@@ -93,7 +94,7 @@ def desk(request):
         "page": page, "documents": page.object_list,
         "export_filter": ContributionExportFilter(),
         "projects": Project.objects.order_by("name").only("name", "slug"),
-    })
+    }, status=status)
 
 
 # --- Documents -----------------------------------------------------------------------------
@@ -145,6 +146,8 @@ def _progress_context(document: Document) -> dict:
         Document.Status.QUEUED: "queued", Document.Status.RENDERING: "running",
         Document.Status.READY: "done", Document.Status.FAILED: "failed"}
     state = states[document.status]
+    if document.render_is_stale:
+        state = "failed"  # its worker died: the page offers the retry
     return {"percent": document.progress, "state": state, "error": document.error,
             "label": document.get_status_display(), "job_id": f"document-{document.pk}",
             "poll_url": reverse("retributions:document_progress", args=[document.pk]),
@@ -172,7 +175,8 @@ def document_progress(request, pk: int):
     the download link (or the failure and its retry button) appears."""
     document = get_document_for(request.user, pk)
     response = render(request, "includes/_progress.html", _progress_context(document))
-    if document.status in (Document.Status.READY, Document.Status.FAILED) and request.headers.get("HX-Request"):
+    finished = document.status in (Document.Status.READY, Document.Status.FAILED)
+    if (finished or document.render_is_stale) and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 
@@ -181,7 +185,7 @@ def _pdf_response(document: Document, *, as_attachment: bool) -> FileResponse:
     if document.status != Document.Status.READY or not document.file:
         raise Http404
     return FileResponse(document.file.open("rb"), as_attachment=as_attachment,
-                        filename=document.file.name.rsplit("/", 1)[-1],
+                        filename=services.document_filename(document),
                         content_type="application/pdf")
 
 
@@ -241,68 +245,44 @@ def shared_document(request, token: str):
 
 # --- Exports (network-wide, for treasurers) ------------------------------------------------
 
-C = exports.Column
-CONTRIBUTION_COLUMNS = [
-    C("Date", "date"), C("Membre"), C("Lieu d'attache"), C("Projet"), C("Enveloppe"),
-    C("Type"), C("Heures", "hours"), C("Temps salarié"), C("Statut"), C("Description"),
-    C("Valorisation", "money"),
-]
-ENVELOPE_COLUMNS = [
-    C("Projet"), C("Enveloppe"), C("Type"), C("Règle"), C("Coût journalier", "money"),
-    C("Montant", "money"), C("Heures validées", "hours"), C("Valorisation", "money"),
-    C("Distribué", "money"), C("Disponible", "money"),
-]
-LINE_COLUMNS = [
-    C("Projet"), C("Enveloppe"), C("Début de période", "date"), C("Fin de période", "date"),
-    C("Membre"), C("Heures", "hours"), C("Heures pondérées", "hours"), C("Valorisation", "money"),
-    C("Part", "money"), C("Bénéficiaire"), C("SIRET"), C("Payée le", "date"),
-    C("Référence du paiement"),
-]
+EXPORTS = {"contributions": network_exports.CONTRIBUTIONS, "envelopes": network_exports.ENVELOPES,
+           "lines": network_exports.LINES, "payments": network_exports.PAYMENTS}
 
 
-def _export_fmt(request) -> str:
-    fmt = request.GET.get("format", "csv")
-    if fmt not in exports.FORMATS:
-        raise Http404
-    return fmt
-
-
-def _filter_or_400(form) -> dict:
-    if not form.is_valid():
-        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        raise ValidationError(errors)
-    return form.cleaned_data
-
-
-EXPORTS = {"contributions": "contributions", "envelopes": "enveloppes", "lines": "lignes-de-retribution",
-           "payments": "paiements"}
+def _bad_request(message: str) -> HttpResponse:
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 @login_required
 def desk_export(request, table: str):
-    """CSV / XLSX of the network's contributions, envelopes, retribution lines or payments,
-    with the filters of the desk's forms (``project``, ``status``, ``date_from``, ``date_to``,
-    ``annee``)."""
+    """CSV (streamed) or XLSX (built by a task, with its progress page) of the network's
+    contributions, envelopes, retribution lines or payments, with the filters of the desk's
+    forms (``project``, ``status``, ``date_from``, ``date_to``, ``annee``)."""
     get_member_for(request.user, action="finance")
     if table not in EXPORTS:
         raise Http404
-    fmt = _export_fmt(request)
-    project = None
+    fmt = request.GET.get("format", "csv")
+    if fmt not in exports.FORMATS:
+        raise Http404
+    params: dict = {}
     if request.GET.get("project"):
-        project = Project.objects.filter(slug=request.GET["project"]).first()
-        if project is None:
-            return HttpResponse(_("Projet inconnu."), status=400, content_type="text/plain; charset=utf-8")
-    year = request.GET.get("annee")
-    year = int(year) if year and year.isdigit() else None
-    basename = f"{EXPORTS[table]}-{datetime.date.today():%Y-%m-%d}"
+        slug = slug_param(request.GET["project"])
+        if not slug or not Project.objects.filter(slug=slug).exists():
+            return _bad_request(_("Projet inconnu."))
+        params["project"] = slug
+    try:
+        params["annee"] = year_param(request.GET.get("annee"), None)
+    except BadParameter as error:
+        return _bad_request(str(error))
     if table == "contributions":
-        try:
-            data = _filter_or_400(ContributionExportFilter(request.GET))
-        except ValidationError as error:
-            return HttpResponse(" ".join(error.messages), status=400,
-                                content_type="text/plain; charset=utf-8")
-        return exports.export_response(fmt, CONTRIBUTION_COLUMNS, contribution_rows(data), basename)
-    if table == "envelopes":
-        return exports.export_response(fmt, ENVELOPE_COLUMNS, envelope_rows(project), basename)
-    return exports.export_response(fmt, LINE_COLUMNS,
-                                   line_rows(project, table == "payments", year), basename)
+        form = ContributionExportFilter(request.GET)
+        if not form.is_valid():
+            return _bad_request("; ".join(str(e) for errs in form.errors.values() for e in errs))
+        data = form.cleaned_data
+        params = {"project": data["project"].slug if data.get("project") else None,
+                  "status": data.get("status") or None,
+                  "date_from": data["date_from"].isoformat() if data.get("date_from") else None,
+                  "date_to": data["date_to"].isoformat() if data.get("date_to") else None}
+    elif table == "payments":
+        params["status"] = "paid"
+    return export_jobs.export_response(request, EXPORTS[table], fmt, params)

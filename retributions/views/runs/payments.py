@@ -7,27 +7,26 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from contribbudget.exports import FORMATS, export_response
+from contribbudget import export_jobs
+from contribbudget.exports import FORMATS
 from contribbudget.permissions import (
     get_member_for,
 )
 
+from ... import exports as network_exports
 from ... import selectors_runs as sel
 from ...forms_runs import (
     PaymentForm,
 )
-from ...selectors.exports import payment_columns, payment_rows
 from ...services import payments as pay_services
 from .common import _errors_to_form
 
 # --- Payments ------------------------------------------------------------------------------
 
-PAYMENT_STATUSES = {"unpaid": _("À payer"), "paid": _("Payées"), "all": _("Toutes")}
-
-
-def _payment_export(fmt: str, status: str):
-    return export_response(fmt, payment_columns(), payment_rows(status), f"paiements-{status}")
+# Lazy: a module-level text is translated when shown, in the reader's language.
+PAYMENT_STATUSES = {"unpaid": _lazy("À payer"), "paid": _lazy("Payées"), "all": _lazy("Toutes")}
 
 
 @login_required
@@ -37,8 +36,9 @@ def payments(request):
     if status not in PAYMENT_STATUSES:
         status = "unpaid"
     fmt = request.GET.get("export")
-    if fmt in FORMATS:
-        return _payment_export(fmt, status)
+    if fmt in FORMATS:  # the one payment export, shared with the desk
+        return export_jobs.export_response(request, network_exports.PAYMENTS, fmt,
+                                           {"status": status})
     form = PaymentForm(request.POST or None)
     checked: set[str] = set()
     if request.method == "POST":
