@@ -149,7 +149,9 @@ class DemoNetwork:
         self._role(self.projects[1], pilot, P.CONTRIBUTOR)
         for index in (0, 2, 3):
             self._role(self.projects[index], contributor, P.CONTRIBUTOR)
-        self._role(self.projects[4], coordinator, P.CONTRIBUTOR)
+        # The coordinator drives this project with a grain, so pilots it (a grain's 0.2 FTE
+        # goes to a project its holder pilots).
+        self._role(self.projects[4], coordinator, P.PILOT)
         for i, member in enumerate(others[5:]):
             for index in {i % 5, (i * 2 + 1) % 5}:
                 if not ProjectRole.objects.filter(project=self.projects[index],
