@@ -16,8 +16,8 @@ from retributions.models import RetributionLine, RetributionRun
 
 from .models import Member
 
-HOURS = DecimalField(max_digits=12, decimal_places=2)
-MONEY = DecimalField(max_digits=13, decimal_places=2)
+HOURS: DecimalField = DecimalField(max_digits=12, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=13, decimal_places=2)
 
 
 def _zero(output=HOURS):

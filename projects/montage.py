@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, FieldOfAction, Member, NetworkSettings
-from contribbudget.money import ZERO, format_money, to_cents
+from contribbudget.money import ZERO, format_date, format_money, to_cents
 from contribbudget.network_defaults import DEFAULT_ENVELOPE_TEMPLATE
 from contribbudget.services import audit_record
 
@@ -82,7 +82,7 @@ class EnvelopeInput:
 
 
 def _d(value: datetime.date) -> str:
-    return value.strftime("%d/%m/%Y")
+    return format_date(value)  # the one date format of messages
 
 
 def check_funding_period(project_start: datetime.date, project_end: datetime.date | None,

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from contribbudget.models import FieldOfAction, Member, Place, Preference
+from contribbudget.money import to_cents
 from contributions.models import Contribution
 from projects.models import Adjustment, Envelope, Funding, Project, ProjectRole
 from retributions.models import RetributionRun
@@ -136,7 +137,7 @@ class ScaleBuilder:
         share = Decimal(1) / Decimal(len(KINDS) + 1)
         budgets = {f.project_id: f.amount for f in fundings}
         Adjustment.objects.bulk_create([
-            Adjustment(envelope=e, delta=(budgets[e.project_id] * share).quantize(Decimal("0.01")),
+            Adjustment(envelope=e, delta=to_cents(budgets[e.project_id] * share),
                        reason="Enveloppe initiale", author=author) for e in self.envelopes],
             batch_size=2000)
         self.envelope_of = {(e.project_id, e.kind): e.pk for e in self.envelopes}

@@ -1,10 +1,11 @@
-"""The export job model (re-exported by ``contribbudget.models``, where Django finds it)."""
+"""Export jobs: a large XLSX built by a worker for its author."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .files import private_name
+from ..files import private_name
 
 
 def export_upload_to(instance, filename: str) -> str:
