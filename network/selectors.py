@@ -23,7 +23,7 @@ def member_directory(*, q: str = "", place: str = "", role: str = "",
                                  | Q(user__email__icontains=word))
     if place == "none":
         members = members.filter(home_place__isnull=True)
-    elif place.isdigit():
+    elif place.isdigit() and len(place) < 19:  # an id a bigint can hold, else no filter
         members = members.filter(home_place_id=int(place))
     if role == "coordinator":
         members = members.filter(is_coordinator=True)

@@ -1,6 +1,7 @@
 """Audit gaps (issue 12, point 9): changes of places, fields of action, members, projects,
 their roles and fundings write an audit record in the same transaction as the change,
-whatever path makes them (here the admin, the only path for these so far); each object's
+whatever path makes them (the admin for places, fields, members and projects; the project
+pages' services for fundings and roles, read-only in the admin); each object's
 page shows its history through the shared include."""
 from __future__ import annotations
 
@@ -92,36 +93,43 @@ def test_changing_a_field_of_action_and_a_member_is_audited(world, admin_client)
     assert event.data["changes"]["last_name"][1] == "Roux"
 
 
-def test_a_projects_roles_and_fundings_changed_in_the_admin_are_audited_and_shown(
+def test_a_projects_roles_and_fundings_are_read_only_in_the_admin_and_audited_by_their_services(
         world, admin_client, client_for):
+    """Fundings and project roles do not change in the admin (issue 11: it never goes
+    around a rule); the project pages' services change them, each with its audit record in
+    the project's history."""
+    from projects.fundings import funding_update
+    from projects.teams import team_set_role
+
     url = reverse("admin:projects_project_change", args=[world.project.pk])
     data = admin_form(admin_client, url)
     funding = Funding.objects.get(project=world.project)
-    prefix_f = next(k[:-len("-id")] for k, v in data.items()
-                    if k.endswith("-id") and v == str(funding.pk))
-    data[prefix_f + "-amount"] = "25000.00"
-    role = ProjectRole.objects.get(project=world.project, member=world.contributor)
-    prefix_r = next(k[:-len("-id")] for k, v in data.items()
-                    if k.endswith("-id") and v == str(role.pk) and "role" in k)
-    data[prefix_r + "-role"] = "pilot"
-    _post(admin_client, url, data)
+    assert not any(k.endswith("-amount") for k in data)  # shown, not editable
+    funding_update(funding=funding, author=world.coordinator.user, amount=Decimal("25000.00"))
+    team_set_role(project=world.project, actor=world.pilot.user, member=world.contributor,
+                  role=ProjectRole.Role.PILOT)
     funding_event = AuditEvent.objects.get(action="funding.changed")
     assert funding_event.project == world.project
-    assert funding_event.data["changes"]["amount"][1] == str(Decimal("25000.00"))
+    assert funding_event.data["amount"] == ["20000.00", "25000.00"]
+    role = ProjectRole.objects.get(project=world.project, member=world.contributor)
     role_event = AuditEvent.objects.get(action="role.changed", object_id=str(role.pk))
-    assert role_event.data["changes"]["role"] == ["contributor", "pilot"]
+    assert (role_event.data["before"], role_event.data["after"]) == ("contributor", "pilot")
     assert {e.action for e in history_of(world.project)} >= {"funding.changed", "role.changed"}
 
 
-def test_deleting_a_funding_in_the_admin_is_audited(world, admin_client):
+def test_deleting_a_funding_is_refused_in_the_admin_and_audited_by_its_service(world, admin_client):
+    from projects.fundings import funding_delete
+
     funding = Funding.objects.create(project=world.project, funder="ANCT", reference="X-1",
                                      amount=Decimal("100.00"), start=world.project.start,
                                      end=world.project.end)
     response = admin_client.post(reverse("admin:projects_funding_delete", args=[funding.pk]),
                                  {"post": "yes"})
-    assert response.status_code == 302
+    assert response.status_code == 403
+    assert Funding.objects.filter(pk=funding.pk).exists()
+    funding_delete(funding=funding, author=world.coordinator.user)
     event = AuditEvent.objects.get(action="funding.changed", object_id=str(funding.pk))
-    assert event.data["deleted"] is True and event.project == world.project
+    assert event.data["deleted"]["reference"] == "X-1" and event.project == world.project
 
 
 def test_a_contributions_page_shows_its_history_through_the_shared_include(world, client_for):
