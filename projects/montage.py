@@ -24,32 +24,15 @@ from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, FieldOfAction, Member, NetworkSettings
 from contribbudget.money import ZERO, format_money, to_cents
+from contribbudget.network_defaults import DEFAULT_ENVELOPE_TEMPLATE as DEFAULT_TEMPLATE
 from contribbudget.services import audit_record
 
 from . import services
 from .models import RESERVED_SLUGS, Envelope, Funding, Project, ProjectRole
 from .selectors import project_envelopes
 
-DEFAULT_ENVELOPE_TEMPLATE: list[dict] = [
-    {"kind": "production", "name": "Production", "share": "55", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "coordination", "name": "Coordination", "share": "12", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "support_admin", "name": "Administration", "share": "5", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "support_coop", "name": "Coopération", "share": "4", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "support_com", "name": "Communication", "share": "4", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "support_docu", "name": "Documentation", "share": "4", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "creative", "name": "Sessions créatives", "share": "6", "rule": "prorata",
-     "daily_rate": "250.00"},
-    {"kind": "commons", "name": "Fonds des communs", "share": "5", "rule": "manual",
-     "daily_rate": "250.00"},
-    {"kind": "reserve", "name": "Réserve de lissage", "share": "5", "rule": "balanced",
-     "daily_rate": "250.00"},
-]
+# One default for the whole app: the network settings' field default (contribbudget).
+DEFAULT_ENVELOPE_TEMPLATE: list[dict] = DEFAULT_TEMPLATE
 
 # Rule parameters a copied project takes over from the envelope of the same name.
 COPIED_PARAMETERS = ("hours_per_day", "declined_shares", "surplus_policy",

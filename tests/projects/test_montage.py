@@ -65,7 +65,9 @@ def test_the_network_template_replaces_the_default_when_set(world, monkeypatch):
 
     custom = [{"kind": "production", "name": "Chantier", "share": "80", "rule": "prorata",
                "daily_rate": "300.00"}]
-    monkeypatch.setattr(NetworkSettings, "envelope_template", custom, raising=False)
+    network = NetworkSettings.load()
+    network.envelope_template = custom
+    network.save()
     assert montage.envelope_template() == custom
 
 
