@@ -25,7 +25,7 @@ DEFAULT_ENVELOPE_TEMPLATE = [
      "daily_rate": "250.00"},
     {"kind": "support_docu", "name": "Documentation", "share": "4", "rule": "time_rate",
      "daily_rate": "250.00"},
-    {"kind": "creative", "name": "Sessions créatives", "share": "6", "rule": "prorata",
+    {"kind": "creative", "name": "Sessions créatives et d'alignement", "share": "6", "rule": "prorata",
      "daily_rate": "250.00"},
     {"kind": "commons", "name": "Fonds des communs", "share": "5", "rule": "manual",
      "daily_rate": "250.00"},
