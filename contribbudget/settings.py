@@ -35,10 +35,14 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-change-me-0123456789-contribbudget-abcdefghijklmnop"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails. Unset (the default): links use the host of the request that sends
+# them; emails sent without a request (reminders, digests) use the address the network's
+# settings recorded from the coordinators' requests (contribbudget/links.py).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, for superusers only, with a rate-limited login (contribbudget/admin_site.py).
+    "contribbudget.admin_apps.LockedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +60,8 @@ INSTALLED_APPS = [
     "projects",
     "contributions",
     "retributions",
+    # The network's administration pages (no models of its own).
+    "network",
     # Demo and scale data (seed_demo, seed_scale): a development app no other app imports.
     "demo",
 ]
@@ -146,11 +152,21 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_ADAPTER = "contribbudget.accounts.InvitationAccountAdapter"
-ACCOUNT_USER_DISPLAY = "contribbudget.accounts.user_display"
+ACCOUNT_ADAPTER = "network.accounts.InvitationAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "network.accounts.SignupNamesForm"
+ACCOUNT_USER_DISPLAY = "network.accounts.user_display"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Budget contributif] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Client IPs for the rate limits: behind N reverse proxies (the compose deployment has one, the
+# TLS proxy in front of gunicorn) the client is the N-th address from the right of
+# X-Forwarded-For; 0 (the default) trusts no header and uses the socket's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The admin's login (not covered by allauth): failures per client IP in the cache.
+ADMIN_LOGIN_FAILURES_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURES_LIMIT", "10"))
+ADMIN_LOGIN_FAILURES_WINDOW = int(os.environ.get("ADMIN_LOGIN_FAILURES_WINDOW", "300"))
+INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "30"))
+NETWORK_LOGO_MAX_BYTES = 1024 * 1024
 # Members join by invitation; a network that wants open sign-up sets OPEN_SIGNUP=1.
 OPEN_SIGNUP = env_bool("OPEN_SIGNUP", False)
 
@@ -211,7 +227,11 @@ CELERY_RESULT_EXTENDED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # PDFs render on their own queue, served by a worker whose children restart (memory back).
-CELERY_TASK_ROUTES = {"retributions.tasks.render_document": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {"retributions.tasks.render_document": {"queue": "pdf"},
+                      "retributions.tasks.render_invoice": {"queue": "pdf"}}
+# A render whose heartbeat (each progress step) is older than this is taken for dead (its
+# worker was killed): its page offers to retry it. Renders take seconds; 10 minutes is safe.
+DOCUMENT_RENDER_STALE_SECONDS = int(os.environ.get("DOCUMENT_RENDER_STALE_SECONDS", "600"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "weekly-reminders": {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from contribbudget.links import absolute_url
 from contribbudget.models import Member
 from contribbudget.money import format_hours
 from projects.models import CoordinationGrain, Project, ProjectRole
@@ -54,8 +54,8 @@ def week_to_fill(today: datetime.date) -> datetime.date:
 def send_weekly_reminders(today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     monday = week_to_fill(today)
-    link = settings.SITE_URL + reverse("contributions:week") + "?week=" + iso_week(monday)
-    prefs = settings.SITE_URL + reverse("contributions:preferences")
+    link = absolute_url(reverse("contributions:week") + "?week=" + iso_week(monday))
+    prefs = absolute_url(reverse("contributions:preferences"))
     messages = []
     with translation.override("fr"):
         for member in members_to_remind(today):
@@ -91,8 +91,8 @@ def waiting_per_pilot() -> dict[int, dict]:
 
 
 def send_pilot_digests() -> int:
-    link = settings.SITE_URL + reverse("contributions:validation")
-    prefs = settings.SITE_URL + reverse("contributions:preferences")
+    link = absolute_url(reverse("contributions:validation"))
+    prefs = absolute_url(reverse("contributions:preferences"))
     messages = []
     with translation.override("fr"):
         for entry in waiting_per_pilot().values():

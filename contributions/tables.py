@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contribbudget.formats import TABLE_DATE_FORMAT
 from contribbudget.money import format_hours
+from contribbudget.tables import Table
 
 from .models import Contribution
 
@@ -27,7 +28,7 @@ class SelectColumn(tables.CheckBoxColumn):
                            record.pk, _("Sélectionner"))
 
 
-class ContributionTable(tables.Table):
+class ContributionTable(Table):
     select = SelectColumn(accessor="pk", orderable=False, verbose_name="",
                           attrs={"th__input": {"data-select-all": "ids",
                                                "aria-label": _("Tout sélectionner")},

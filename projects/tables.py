@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from contribbudget.money import format_hours, format_money
+from contribbudget.tables import Table
 from contribbudget.templatetags.cb import bar_width
 
 from .models import Project
@@ -26,7 +27,7 @@ class MoneyColumn(tables.Column):
         return format_money(value)
 
 
-class OverviewTable(tables.Table):
+class OverviewTable(Table):
     name = tables.Column(verbose_name=_("Projet"), order_by=("name",))
     budget = MoneyColumn(verbose_name=_("Budget"))
     allocated = MoneyColumn(verbose_name=_("En enveloppes"))

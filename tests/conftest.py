@@ -50,6 +50,22 @@ def _eager_celery_and_fast_hashing(settings, tmp_path):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_database_connection_left_open(request, django_db_blocker):
+    """On PostgreSQL, a test that used the database leaves no other connection to it open
+    (a thread or a worker that did not close its own): see tests/dbleaks.py."""
+    yield
+    uses_db = (request.node.get_closest_marker("django_db") is not None
+               or {"db", "transactional_db", "live_server"} & set(request.fixturenames))
+    if not ON_POSTGRES or not uses_db:
+        return
+    from .dbleaks import leaked_connections
+
+    with django_db_blocker.unblock():
+        leaked = leaked_connections()
+    assert not leaked, f"connections to the test database left open by this test: {leaked}"
+
+
 @pytest.fixture
 def world(db):
     """A network with one project and its people. Attributes: project, other_project,

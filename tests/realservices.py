@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, connections
 
 from contribbudget.celery import app as celery_app
 
@@ -94,3 +94,7 @@ def chromium_page(base_url: str, *, viewport=None):
         finally:
             context.close()
             browser.close()
+            # While Playwright's loop runs, Django keeps this thread's connections per
+            # context (asgiref), apart from the test's own: the ORM calls the test made in
+            # the meantime opened one that nothing else would close.
+            connections.close_all()

@@ -62,7 +62,8 @@
           const locked = td.querySelector(".ts-locked");
           let h = 0;
           if (input) h = parseHours(input.value);
-          else if (locked && !td.querySelector(".badge-rejected")) h = parseHours(locked.textContent.replace(/\s*h$/, ""));
+          // A locked cell says what it counts (refused hours excluded) in data-hours.
+          else if (locked) h = Number(locked.dataset.hours || 0);
           rowTotal += h; days[j] += h;
         });
         const cell = tr.querySelector(".ts-row-total");
