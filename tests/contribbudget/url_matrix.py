@@ -29,7 +29,7 @@ from django.utils import timezone
 from contribbudget.models import Invitation
 from contributions import imports
 from contributions.models import Contribution
-from projects.models import AdjustmentRequest
+from projects.models import AdjustmentRequest, OpenPeriod
 from retributions.models import Document, ShareLink, SmoothingRequest
 from tests import factories
 from tests.retributions.runs_support import computed_run, validated
@@ -131,6 +131,18 @@ RULES: dict[str, Rule] = {
     "projects:grains":                        R(None,            MEMBER,       MEMBER),
     "projects:grain_create":                  R(None,            COORDINATION, COORDINATION),
     "projects:grain_detail":                  R("grain_pk",      MEMBER,       MEMBER),
+    # setting up (montage), fundings, team, open periods, closing
+    "projects:setup":                         R(None,            COORDINATION, COORDINATION),
+    "projects:copy":                          R("project",       STEERS,       STEERS),
+    "projects:funding_create":                R("project",       STEERS,       STEERS),
+    "projects:funding_edit":                  R("funding_pk",    STEERS,       STEERS),
+    "projects:funding_delete":                R("funding_pk",    STEERS,       STEERS),
+    "projects:team_set":                      R("project",       LOGIN_405,    STEERS),
+    "projects:team_remove":                   R("team_member",   LOGIN_405,    STEERS),
+    "projects:open_period_add":               R("project",       LOGIN_405,    STEERS),
+    "projects:open_period_remove":            R("open_period_pk", LOGIN_405,   STEERS),
+    "projects:set_open":                      R("project",       LOGIN_405,    STEERS),
+    "projects:close":                         R("project",       STEERS,       STEERS),
     # contributions
     "contributions:mine":                     R(None,            MEMBER,       "L4MMMMMM"),
     "contributions:quick_log":                R(None,            MEMBER,       MEMBER),
@@ -297,6 +309,21 @@ class Scene:
     @property
     def envelope(self):
         return {"pk": self.world.envelope.pk}
+
+    @property
+    def funding_pk(self):
+        return {"pk": self.world.project.fundings.first().pk}
+
+    @property
+    def team_member(self):
+        return {"slug": self.world.project.slug, "member_id": self.world.contributor.pk}
+
+    @property
+    def open_period_pk(self):
+        period, _created = OpenPeriod.objects.get_or_create(
+            project=self.world.project, start=self.world.project.start,
+            end=self.world.project.start + datetime.timedelta(days=30))
+        return {"pk": period.pk}
 
     @property
     def contribution_pk(self):
