@@ -107,6 +107,9 @@ class PlaceForm(forms.Form):
     address = forms.CharField(label=_("Adresse"), required=False, max_length=limits.ADDRESS,
                               widget=forms.Textarea({"rows": 2}))
     city = forms.CharField(label=_("Commune"), max_length=120, required=False)
+    department = forms.CharField(
+        label=_("Département"), max_length=3, required=False,
+        help_text=_("Numéro du département (57, 67, 974…) : fixe les jours fériés."))
     email = forms.EmailField(label=_("Courriel"), required=False)
 
 

@@ -91,7 +91,7 @@ def network_settings(request):
 # --- Places and fields of action -----------------------------------------------------------
 
 KINDS: dict[str, dict[str, Any]] = {
-    "place": {"model": Place, "form": PlaceForm, "fields": ("name", "siret", "address", "city", "email"),
+    "place": {"model": Place, "form": PlaceForm, "fields": ("name", "siret", "address", "city", "department", "email"),
               "create": services.place_create, "update": services.place_update,
               "archive": services.place_set_archived, "list": "network:places",
               "title_new": gettext_lazy("Nouveau lieu"),
