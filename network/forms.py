@@ -151,7 +151,7 @@ class DeactivateForm(forms.Form):
 class InvitationForm(forms.Form):
     lines = forms.CharField(
         label=_("Personnes à inviter"),
-        widget=forms.Textarea({"rows": 6, "placeholder": "nour.haddad@example.org\n"
+        widget=forms.Textarea({"rows": 3, "placeholder": "nour.haddad@example.org\n"
                                                           "Lou Martin, lou@example.org"}),
         help_text=_("Une personne par ligne : « courriel » ou « Prénom Nom, courriel »."))
     home_place = forms.ModelChoiceField(label=_("Lieu d'attache"), required=False,

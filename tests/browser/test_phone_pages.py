@@ -44,7 +44,7 @@ PAGES = {
         ("/projets/reseau/", "Exporter en CSV"),
         ("/contributions/import/", "Voir l'aperçu"),
         ("/projets/grains/", "+ Nouveau grain"),
-        ("/invitations/", "Envoyer l'invitation"),
+        ("/invitations/", "Envoyer les invitations"),
     ],
 }
 

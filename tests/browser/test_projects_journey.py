@@ -75,7 +75,8 @@ def test_pilot_transfers_between_envelopes_and_coordinator_creates_a_grain(brows
     page.get_by_role("link", name="Grains de coordination").click()
     page.get_by_role("button", name="Nouveau grain").click()
     year = datetime.date.today().year
-    page.get_by_label("Membre").select_option(label="Camille Roux")
+    # The 0.2 "drive" part goes to a project its holder pilots: Malik pilots the Légumerie.
+    page.get_by_label("Membre").select_option(label="Malik Benali")
     page.get_by_label("Champ d'action").select_option(label="Alimentation et circuits courts")
     page.get_by_label("Projet piloté").select_option(label="Légumerie partagée")
     page.get_by_label("Enveloppe qui paie le grain").select_option(label="Légumerie partagée — Coordination")
@@ -83,5 +84,5 @@ def test_pilot_transfers_between_envelopes_and_coordinator_creates_a_grain(brows
     page.get_by_label("Fin").fill(f"{year}-12-31")
     page.get_by_role("button", name="Créer le grain").click()
     page.wait_for_url("**/projets/grains/*/")
-    assert page.get_by_role("heading", name="Grain de coordination de Camille Roux").is_visible()
+    assert page.get_by_role("heading", name="Grain de coordination de Malik Benali").is_visible()
     assert page.get_by_test_id("capacity").inner_text() == "482,1\u00a0h"
