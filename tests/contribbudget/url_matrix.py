@@ -118,8 +118,10 @@ def visit_all(scene: Scene) -> Iterator[Visit]:
                     yield Visit(route.name, url, visitor, method, profile[index], "5", 500, "",
                                 failure.encode())
                     continue
-                body = b"" if getattr(response, "streaming", False) else response.content
-                response.close()  # a download's file handle
+                # Read a download to its end: the test client then closes it (and its file),
+                # without the end-of-request signal that would close the test's connection.
+                body = (b"".join(response.streaming_content)
+                        if getattr(response, "streaming", False) else response.content)
                 yield Visit(route.name, url, visitor, method, profile[index],
                             outcome(response, logins), response.status_code,
                             response.get("Content-Type", ""), body)
