@@ -3,6 +3,7 @@ of action, invitations) and the read-only audit trail."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_audit import AuditedAdmin
 from .models import (
     AuditEvent,
     FieldOfAction,
@@ -32,8 +33,8 @@ class NetworkSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "siret", "email"]
+class PlaceAdmin(AuditedAdmin):
+    list_display = ["name", "city", "department", "siret", "email"]
     search_fields = ["name", "city", "siret"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -47,7 +48,7 @@ class ProjectRoleInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(AuditedAdmin):
     list_display = ["full_name", "email", "home_place", "preference", "is_treasurer",
                     "is_coordinator"]
     list_filter = ["home_place", "preference", "is_treasurer", "is_coordinator"]
@@ -61,7 +62,7 @@ class MemberAdmin(admin.ModelAdmin):
         return obj.user.email
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        super().save_model(request, obj, form, change)  # AuditedAdmin: member.changed
         if change and {"is_treasurer", "is_coordinator"} & set(form.changed_data):
             audit_record(actor=request.user, action=Event.Action.ROLE_CHANGED, obj=obj,
                          data={"is_treasurer": obj.is_treasurer,
@@ -75,7 +76,7 @@ class WorkingGroupInline(admin.TabularInline):
 
 
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(admin.ModelAdmin):
+class FieldOfActionAdmin(AuditedAdmin):
     list_display = ["name", "start", "end"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -4,21 +4,55 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
+from .files import private_name
 from .money import MoneyField
+from .network_defaults import default_envelope_template, invitation_expiry
 
 siret_validator = RegexValidator(r"^\d{14}$", _("Un SIRET compte exactement 14 chiffres."))
 
 
+class ActiveQuerySet(models.QuerySet):
+    """Places and fields of action are archived, never deleted: their history stays, and the
+    choice lists of forms show only the active ones (``Model.objects.active()``)."""
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
 class NetworkSettings(models.Model):
-    """The network's settings: one row (pk=1), edited by coordinators in the admin."""
+    """The network's settings: one row (pk=1), edited by coordinators on the network
+    settings page (``network_settings_update``, audited with before/after)."""
 
     name = models.CharField(_("nom du réseau"), max_length=200, default="Réseau des tiers-lieux")
+    # Legal identity printed on funder reports and invoice requests.
+    legal_name = models.CharField(_("raison sociale"), max_length=200, blank=True,
+                                  help_text=_("Nom de la structure porteuse (association…)."))
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="network/", blank=True)
+    reference_daily_rate = MoneyField(_("coût journalier de référence"), default=Decimal("250.00"),
+                                      validators=[MinValueValidator(Decimal("0"))])
+    # Choices are the envelope's surplus policies (projects.Envelope.SurplusPolicy), checked
+    # by the form and the service: this module cannot import the projects app.
+    default_surplus_policy = models.CharField(_("politique d'excédent par défaut"), max_length=10,
+                                              default="carry")
+    default_surplus_commons_percent = models.PositiveSmallIntegerField(
+        _("part de l'excédent aux communs (%)"), default=50,
+        validators=[MaxValueValidator(100)])
+    # A list of {kind, name, share (percent, Decimal string), rule, daily_rate}: the
+    # envelopes proposed when a project is set up (validated by network_template).
+    envelope_template = models.JSONField(_("modèle d'enveloppes"), default=default_envelope_template,
+                                         blank=True)
+    # Where emails sent without a request (reminders, digests) point when SITE_URL is unset:
+    # recorded from the coordinator's own requests (see contribbudget/links.py).
+    site_url = models.URLField(_("adresse du site"), blank=True)
     hours_per_fte_year = models.DecimalField(
         _("heures par ETP et par an"), max_digits=7, decimal_places=1, default=Decimal("1607"),
         validators=[MinValueValidator(Decimal("1"))],
@@ -35,6 +69,14 @@ class NetworkSettings(models.Model):
     )
     next_invoice_number = models.PositiveIntegerField(_("prochain numéro d'appel à facture"), default=1)
     invoice_prefix = models.CharField(_("préfixe des appels à facture"), max_length=20, default="AF")
+    # Treasury (issue 14): the account the SEPA files debit, the SIREN that names the FEC,
+    # and the accounting account mapping (defaults: the associations' chart, ANC 2018-06).
+    bank_iban = models.CharField(_("IBAN du réseau"), max_length=34, blank=True)
+    bank_bic = models.CharField(_("BIC du réseau"), max_length=11, blank=True)
+    accounting_siren = models.CharField(_("SIREN (nom du FEC)"), max_length=9, blank=True)
+    sepa_schema = models.CharField(_("format des virements SEPA"), max_length=20,
+                                   default="pain.001.001.03")
+    account_mapping = models.JSONField(_("plan de comptes"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("paramètres du réseau")
@@ -56,9 +98,26 @@ class Place(models.Model):
     name = models.CharField(_("nom"), max_length=200, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
-    address = models.TextField(_("adresse"), blank=True)
+    address = models.TextField(_("adresse"), blank=True, **limits.bounded(limits.ADDRESS))
     city = models.CharField(_("commune"), max_length=120, blank=True)
+    # Says which public holidays apply to its members (Alsace-Moselle, overseas).
+    department = models.CharField(
+        _("département"), max_length=3, blank=True,
+        validators=[RegexValidator(r"^(\d{2}|2[AB]|97\d)$",
+                                   _("Un numéro de département : 57, 2A, 974…"))],
+        help_text=_("Numéro du département (57, 67, 974…) : fixe les jours fériés."))
     email = models.EmailField(_("courriel"), blank=True)
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+    # Treasury (issue 14): bank details and VAT status of a payee (checked by
+    # contribbudget.payee, shown masked except to the owner and treasurers).
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    vat_status = models.CharField(_("régime de TVA"), max_length=10, blank=True,
+                                  choices=[("franchise", _("Franchise en base (art. 293 B du CGI)")),
+                                           ("vat", _("Assujetti·e à la TVA"))])
+    vat_number = models.CharField(_("numéro de TVA intracommunautaire"), max_length=14, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -92,12 +151,21 @@ class Member(models.Model):
     siret = models.CharField(_("SIRET personnel"), max_length=14, blank=True,
                              validators=[siret_validator],
                              help_text=_("Pour facturer en votre nom (micro-entreprise…)."))
-    address = models.TextField(_("adresse de facturation"), blank=True)
+    address = models.TextField(_("adresse de facturation"), blank=True,
+                               **limits.bounded(limits.ADDRESS))
     expected_daily_rate = MoneyField(_("coût journalier attendu"), null=True, blank=True,
                                      validators=[MinValueValidator(Decimal("0"))])
     reminders_enabled = models.BooleanField(_("recevoir les rappels"), default=True)
     is_treasurer = models.BooleanField(_("trésorier·e"), default=False)
     is_coordinator = models.BooleanField(_("coordination"), default=False)
+    # Treasury (issue 14): bank details and VAT status of a payee (checked by
+    # contribbudget.payee, shown masked except to the owner and treasurers).
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    vat_status = models.CharField(_("régime de TVA"), max_length=10, blank=True,
+                                  choices=[("franchise", _("Franchise en base (art. 293 B du CGI)")),
+                                           ("vat", _("Assujetti·e à la TVA"))])
+    vat_number = models.CharField(_("numéro de TVA intracommunautaire"), max_length=14, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -133,6 +201,9 @@ class FieldOfAction(models.Model):
     description = models.TextField(_("description"), blank=True)
     start = models.DateField(_("début"))
     end = models.DateField(_("fin"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -169,7 +240,14 @@ def new_token() -> str:
 
 
 class Invitation(models.Model):
-    """An invitation a coordinator sends; following its link opens sign-up for that email."""
+    """An invitation a coordinator sends; following its link opens sign-up for that email.
+
+    Single use, expires (30 days by default), revocable; optionally into a project with a
+    role, given on acceptance."""
+
+    class Role(models.TextChoices):
+        PILOT = "pilot", _("Pilote")
+        CONTRIBUTOR = "contributor", _("Contributeur·rice")
 
     email = models.EmailField(_("courriel"))
     first_name = models.CharField(_("prénom"), max_length=100)
@@ -181,15 +259,25 @@ class Invitation(models.Model):
                                    related_name="+", verbose_name=_("invité·e par"))
     created_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
     accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), default=invitation_expiry)
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("dernier envoi"), default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(_("envois"), default=1)
+    project = models.ForeignKey("projects.Project", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+", verbose_name=_("projet"))
+    project_role = models.CharField(_("rôle dans le projet"), max_length=20, blank=True,
+                                    choices=Role.choices)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [
-            # At most one pending invitation per email (a resend reuses it).
-            models.UniqueConstraint(fields=["email"], condition=Q(accepted_at__isnull=True),
-                                    name="invitation_one_pending_per_email"),
+            # At most one open invitation per email (a resend reuses it; a revoked or used
+            # one no longer counts).
+            models.UniqueConstraint(fields=["email"],
+                                    condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                                    name="invitation_one_open_per_email"),
         ]
 
     def __str__(self) -> str:
@@ -197,7 +285,23 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.is_pending and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_pending and not self.is_expired
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.is_expired else "pending"
 
 
 class AuditEvent(models.Model):
@@ -224,6 +328,45 @@ class AuditEvent(models.Model):
         MEMBER_INVITED = "member.invited", _("membre invité·e")
         DOCUMENT_REQUESTED = "document.requested", _("document demandé")
         SHARE_LINK = "document.share_link", _("lien financeur")
+        # Network administration (issue 11).
+        NETWORK_SETTINGS_UPDATED = "network.settings_updated", _("paramètres du réseau modifiés")
+        PLACE_CREATED = "place.created", _("lieu créé")
+        PLACE_UPDATED = "place.updated", _("lieu modifié")
+        PLACE_ARCHIVED = "place.archived", _("lieu archivé")
+        PLACE_RESTORED = "place.restored", _("lieu réactivé")
+        FIELD_CREATED = "field.created", _("champ d'action créé")
+        FIELD_UPDATED = "field.updated", _("champ d'action modifié")
+        FIELD_ARCHIVED = "field.archived", _("champ d'action archivé")
+        FIELD_RESTORED = "field.restored", _("champ d'action réactivé")
+        MEMBER_CREATED = "member.created", _("membre créé·e")
+        MEMBER_UPDATED = "member.updated", _("membre modifié·e")
+        MEMBER_DEACTIVATED = "member.deactivated", _("membre désactivé·e")
+        MEMBER_REACTIVATED = "member.reactivated", _("membre réactivé·e")
+        INVITATION_RESENT = "invitation.resent", _("invitation renvoyée")
+        INVITATION_REVOKED = "invitation.revoked", _("invitation révoquée")
+        INVITATION_ACCEPTED = "invitation.accepted", _("invitation acceptée")
+        PROJECT_CREATED = "project.created", _("projet monté")
+        FUNDING_CHANGED = "funding.changed", _("financement modifié")
+        OPEN_PERIOD_CHANGED = "project.open_period", _("période ouverte modifiée")
+        PROJECT_CLOSED = "project.closed", _("projet clos")
+        PAYEE_UPDATED = "payee.updated", _("coordonnées de paiement modifiées")
+        BATCH_PREPARED = "batch.prepared", _("lot de virements préparé")
+        BATCH_SENT = "batch.sent", _("fichier de virements téléchargé")
+        BATCH_CONFIRMED = "batch.confirmed", _("lot de virements confirmé")
+        BATCH_LINE_FAILED = "batch.line_failed", _("virement en échec")
+        MANDATE_ACCEPTED = "mandate.accepted", _("mandat d'autofacturation accepté")
+        MANDATE_REVOKED = "mandate.revoked", _("mandat d'autofacturation révoqué")
+        INVOICE_ISSUED = "invoice.issued", _("autofacture émise")
+        INVOICE_CONTESTED = "invoice.contested", _("autofacture contestée")
+        TREASURY_SETTINGS = "treasury.settings", _("paramètres de trésorerie modifiés")
+        WEBHOOK_CHANGED = "project.webhook", _("messagerie d'équipe modifiée")
+        RUN_CANCELLED = "run.cancelled", _("calcul de rétribution abandonné")
+        RUN_RECOMPUTED = "run.recomputed", _("calcul de rétribution relancé")
+        RUN_PREFERENCE_SET = "run.preference_set", _("préférence pour un calcul")
+        PROJECT_CHANGED = "project.changed", _("projet modifié")
+        PLACE_CHANGED = "place.changed", _("lieu modifié")
+        FIELD_CHANGED = "field.changed", _("champ d'action modifié")
+        MEMBER_CHANGED = "member.changed", _("membre modifié·e")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+", verbose_name=_("auteur·rice"))
@@ -251,3 +394,46 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+def export_upload_to(instance, filename: str) -> str:
+    return private_name("exports", filename)
+
+
+class ExportJob(models.Model):
+    """A spreadsheet too large to build in a request (a network-wide XLSX), built by a Celery
+    task with its progress, and downloaded by its author only (``contribbudget.export_jobs``)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En file d'attente")
+        RUNNING = "running", _("En cours")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+", verbose_name=_("demandé par"))
+    exporter = models.CharField(_("export"), max_length=60)
+    params = models.JSONField(_("filtres"), default=dict, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    done_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    filename = models.CharField(_("nom du fichier"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to=export_upload_to, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.READY:
+            return 100
+        return min(99, 100 * self.done_rows // self.total_rows) if self.total_rows else 0

@@ -18,8 +18,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from contributions.models import Contribution, ContributionImport
-from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
-from retributions.models import Document, RetributionLine, RetributionRun, ShareLink
+from projects.models import (
+    CoordinationGrain,
+    Envelope,
+    Funding,
+    OpenPeriod,
+    Project,
+    ProjectRole,
+)
+from retributions.models import (
+    Document,
+    RetributionLine,
+    RetributionRun,
+    SelfBilledInvoice,
+    ShareLink,
+)
 
 from .models import Member
 
@@ -170,12 +183,27 @@ def can_edit_contribution(user, contribution: Contribution) -> bool:
     return bool(member and contribution.member_id == member.pk and contribution.is_editable)
 
 
-def can_validate_contribution(user, contribution: Contribution) -> bool:
-    """Pilots of the project and coordinators validate — never their own work."""
+def reviewable_by(user, queryset=None):
+    """The contributions of ``queryset`` (all by default) that ``user`` may validate or
+    refuse, whatever their status (callers filter the status they act on) — the one rule
+    of separation of duties: pilots of the project and coordinators review, except the
+    member whose work it is and whoever wrote it on that member's behalf (a pilot's import
+    of a colleague's hours). The validation queue, the pilot's home badge, the bulk
+    actions, the services and the detail page all ask it, so they never disagree."""
+    qs = queryset if queryset is not None else Contribution.objects.all()
     member = member_of(user)
-    if member is None or contribution.member_id == member.pk:
-        return False
-    return member.is_coordinator or is_pilot(user, contribution.project)
+    if member is None:
+        return qs.none()
+    qs = qs.exclude(member=member).exclude(created_by=member)
+    if member.is_coordinator:
+        return qs
+    piloted = ProjectRole.objects.filter(member=member, role=ProjectRole.Role.PILOT)
+    return qs.filter(project__in=piloted.values("project_id"))
+
+
+def can_validate_contribution(user, contribution: Contribution) -> bool:
+    """:func:`reviewable_by` for one row (one query)."""
+    return reviewable_by(user, Contribution.objects.filter(pk=contribution.pk)).exists()
 
 
 def get_contribution_for(user, pk, *, action: str = "view") -> Contribution:
@@ -331,7 +359,51 @@ def get_share_link_for(user, pk, *, action: str = "revoke") -> ShareLink:
     return link
 
 
+# --- Setting up projects (montage), fundings, teams, open periods, closing ----------------
+
+def can_set_up_projects(user) -> bool:
+    """Coordinators; a pilot sets up a next edition by copying (:func:`can_copy_project`)."""
+    return is_coordinator(user)
+
+
+def can_copy_project(user, project: Project) -> bool:
+    """Coordinators copy any project; pilots copy the projects they pilot."""
+    return is_coordinator(user) or is_pilot(user, project)
+
+
+def require_project_setup(user, source: Project | None = None) -> None:
+    """404 for non-members, 403 for members who may not set up (or copy ``source``)."""
+    if member_of(user) is None:
+        raise Http404
+    allowed = can_copy_project(user, source) if source is not None else can_set_up_projects(user)
+    if not allowed:
+        raise PermissionDenied
+
+
+def _steered_row_for(user, model, pk):
+    """A project's funding or open period, for a change by those who steer the project."""
+    if member_of(user) is None or (row := model.objects.filter(pk=pk).first()) is None:
+        raise Http404
+    row.project = get_project_for(user, row.project_id, action="steer")
+    return row
+
+
+def get_funding_for(user, pk) -> Funding:
+    return _steered_row_for(user, Funding, pk)
+
+
+def get_open_period_for(user, pk) -> OpenPeriod:
+    return _steered_row_for(user, OpenPeriod, pk)
+
+
 # --- Guards for the services that are also called outside a view --------------------------
+
+def ensure_can_steer(user, project: Project) -> Member:
+    """Team, open-period and closing services: the project's pilots and coordinators."""
+    if not can_on_project(user, project, "steer"):
+        raise PermissionDenied
+    return member_of(user)
+
 
 def ensure_can_request_adjustment(member: Member, project: Project) -> None:
     if not can_request_adjustment(member, project):
@@ -346,3 +418,74 @@ def ensure_can_create_grain(user) -> None:
 def ensure_can_validate(user, contribution: Contribution, message: str) -> None:
     if not can_validate_contribution(user, contribution):
         raise PermissionDenied(message)
+
+
+# --- The network's administration (settings, places, fields, members, invitations) ---------
+
+#: manage (settings, places, fields, members' roles, invitations): coordinators;
+#: view (the member directory, read-only): coordinators and treasurers.
+NETWORK_ADMIN_ACTIONS = {"manage": "coordinate", "view": "finance"}
+
+
+def require_network(user, *, action: str = "manage") -> Member:
+    """The acting member, or 404 for accounts without a member profile, or 403 for members
+    who lack the right."""
+    return get_member_for(user, action=NETWORK_ADMIN_ACTIONS[action])
+
+
+def get_network_object_for(user, model, pk, *, action: str = "manage"):
+    """A place, field of action, member or invitation of the network, for a network page:
+    404 for non-members and unknown ids, 403 for members lacking the right."""
+    require_network(user, action=action)
+    try:
+        return model.objects.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+# --- Treasury (issue 14) -------------------------------------------------------------------
+
+def require_treasurer(user) -> Member:
+    """Payment batches: treasurers only (they pay). 404 without a member profile, 403 for
+    other members — coordinators included, as for marking payments paid."""
+    return get_member_for(user, action="treasury")
+
+
+def require_finance(user) -> Member:
+    """Treasury settings, places' bank details, the books: treasurers and coordinators."""
+    return get_member_for(user, action="finance")
+
+
+def sees_full_bank_details(user, owner: Member | None) -> bool:
+    """An IBAN is shown in full to its owner and to treasurers; masked to everyone else."""
+    member = member_of(user)
+    return bool(member and (member.is_treasurer or (owner is not None and owner.pk == member.pk)))
+
+
+def get_self_billed_invoice_for(user, pk, *, action: str = "view") -> SelfBilledInvoice:
+    """view: the payee, treasurers, coordinators; contest: the payee only. Anyone else 404."""
+    member = member_of(user)
+    if member is None:
+        raise Http404
+    invoice = (SelfBilledInvoice.objects.select_related("member", "corrects", "mandate",
+                                                        "line__run__envelope__project")
+               .filter(pk=pk).first())
+    if invoice is None:
+        raise Http404
+    owner = invoice.member_id == member.pk
+    if not (owner or member.is_treasurer or member.is_coordinator):
+        raise Http404
+    if action == "contest" and not owner:
+        raise PermissionDenied
+    return invoice
+def get_export_job_for(user, pk):
+    """An export job: its author only (404 for anyone else); 403 if the author lost the
+    right to that export since."""
+    from .export_jobs import get_table
+    from .models import ExportJob
+
+    job = ExportJob.objects.filter(pk=pk, author_id=getattr(user, "pk", None)).first()
+    if job is None:
+        raise Http404
+    table = get_table(job.exporter)
+    if table is None or not table.allowed(user):
+        raise PermissionDenied
+    return job

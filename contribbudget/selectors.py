@@ -14,6 +14,7 @@ from projects.selectors import projects_with_totals
 from retributions.models import RetributionLine, RetributionRun
 
 from .models import Member
+from .permissions import reviewable_by
 
 HOURS = DecimalField(max_digits=12, decimal_places=2)
 MONEY = DecimalField(max_digits=13, decimal_places=2)
@@ -39,7 +40,9 @@ def contributor_home(member: Member) -> dict:
 
 def pilot_home(member: Member) -> list:
     """The projects this member pilots, with their money totals (one query)."""
-    pending = (Contribution.objects.filter(project=OuterRef("pk"), status="submitted")
+    # What the pilot may validate, by the same rule as the queue (not their own work).
+    pending = (reviewable_by(member.user, Contribution.objects.filter(
+                   project=OuterRef("pk"), status="submitted"))
                .order_by().values("project").annotate(n=Count("pk")).values("n")[:1])
     qs = Project.objects.filter(roles__member=member, roles__role=ProjectRole.Role.PILOT)
     return list(projects_with_totals(qs).annotate(pending=Coalesce(Subquery(pending), 0))

@@ -1,16 +1,10 @@
-"""Network-level services: the audit trail and invitations."""
+"""Network-level services: the audit trail. Invitations live in ``network/invitations.py``, the
+network's settings, places, fields and members in ``network/services.py``."""
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.db import models
 
-from .models import AuditEvent, Invitation, Place
-from .tasks import send_email
+from .models import AuditEvent
 
 
 def audit_record(*, actor, action: str, obj: models.Model, reason: str = "", data=None,
@@ -30,32 +24,19 @@ def audit_record(*, actor, action: str, obj: models.Model, reason: str = "", dat
     )
 
 
+# A project's page shows the changes of the project itself and of what it is made of (its
+# team, its fundings, the grains that drive it); envelopes, runs and contributions have
+# their own pages and histories.
+PROJECT_PARTS = ("projects.project", "projects.projectrole", "projects.funding",
+                 "projects.coordinationgrain")
+
+
 def history_of(obj: models.Model):
-    """The audit events about one object, newest first, with their authors (one query)."""
-    return (AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-            .select_related("actor__member"))
+    """The audit events about one object, newest first, with their authors (one query).
+    Shown on each object's page by ``templates/includes/_history.html``."""
+    label = obj._meta.label_lower
+    match = models.Q(object_type=label, object_id=str(obj.pk))
+    if label == "projects.project":
+        match |= models.Q(project=obj, object_type__in=PROJECT_PARTS)
+    return AuditEvent.objects.filter(match).select_related("actor__member")
 
-
-@transaction.atomic
-def invitation_create(*, invited_by, email: str, first_name: str, last_name: str,
-                      home_place: Place | None = None) -> Invitation:
-    """Invite a person by email. A pending invitation for the same email is re-sent, not
-    duplicated; an email that already has an account is refused."""
-    email = email.strip().lower()
-    if get_user_model().objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("Cette personne a déjà un compte.")})
-    invitation = Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).first()
-    if invitation is None:
-        invitation = Invitation(email=email, invited_by=invited_by)
-    invitation.first_name = first_name.strip()
-    invitation.last_name = last_name.strip()
-    invitation.home_place = home_place
-    invitation.full_clean()
-    invitation.save()
-    audit_record(actor=invited_by, action=AuditEvent.Action.MEMBER_INVITED, obj=invitation,
-                 data={"email": email})
-    link = settings.SITE_URL + reverse("invitation_accept", args=[invitation.token])
-    body = render_to_string("emails/invitation.txt", {"invitation": invitation, "link": link})
-    subject = _("Invitation au budget contributif")
-    send_email.delay_on_commit(subject, body, [email])
-    return invitation

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,10 +35,14 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-change-me-0123456789-contribbudget-abcdefghijklmnop"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails. Unset (the default): links use the host of the request that sends
+# them; emails sent without a request (reminders, digests) use the address the network's
+# settings recorded from the coordinators' requests (contribbudget/links.py).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, for superusers only, with a rate-limited login (contribbudget/admin_site.py).
+    "contribbudget.admin_apps.LockedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "django_tables2",
@@ -54,12 +60,16 @@ INSTALLED_APPS = [
     "projects",
     "contributions",
     "retributions",
+    # The network's administration pages (no models of its own).
+    "network",
     # Demo and scale data (seed_demo, seed_scale): a development app no other app imports.
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "contribbudget.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "contribbudget.middleware.FrenchFirstLocaleMiddleware",
@@ -74,6 +84,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "contribbudget.urls"
+# Form widgets render through the project's templates, so one override
+# (templates/django/forms/widgets/select_option.html) gives every select a French
+# placeholder instead of Django's "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "contribbudget.wsgi.application"
 
 TEMPLATES = [
@@ -138,10 +152,21 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_ADAPTER = "contribbudget.accounts.InvitationAccountAdapter"
+ACCOUNT_ADAPTER = "network.accounts.InvitationAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "network.accounts.SignupNamesForm"
+ACCOUNT_USER_DISPLAY = "network.accounts.user_display"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Budget contributif] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Client IPs for the rate limits: behind N reverse proxies (the compose deployment has one, the
+# TLS proxy in front of gunicorn) the client is the N-th address from the right of
+# X-Forwarded-For; 0 (the default) trusts no header and uses the socket's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The admin's login (not covered by allauth): failures per client IP in the cache.
+ADMIN_LOGIN_FAILURES_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURES_LIMIT", "10"))
+ADMIN_LOGIN_FAILURES_WINDOW = int(os.environ.get("ADMIN_LOGIN_FAILURES_WINDOW", "300"))
+INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "30"))
+NETWORK_LOGO_MAX_BYTES = 1024 * 1024
 # Members join by invitation; a network that wants open sign-up sets OPEN_SIGNUP=1.
 OPEN_SIGNUP = env_bool("OPEN_SIGNUP", False)
 
@@ -202,7 +227,11 @@ CELERY_RESULT_EXTENDED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # PDFs render on their own queue, served by a worker whose children restart (memory back).
-CELERY_TASK_ROUTES = {"retributions.tasks.render_document": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {"retributions.tasks.render_document": {"queue": "pdf"},
+                      "retributions.tasks.render_invoice": {"queue": "pdf"}}
+# A render whose heartbeat (each progress step) is older than this is taken for dead (its
+# worker was killed): its page offers to retry it. Renders take seconds; 10 minutes is safe.
+DOCUMENT_RENDER_STALE_SECONDS = int(os.environ.get("DOCUMENT_RENDER_STALE_SECONDS", "600"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "weekly-reminders": {
@@ -213,7 +242,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contributions.tasks.send_pilot_digests",
         "schedule": crontab(hour=9, minute=5, day_of_week="mon"),
     },
+    "daily-chat-digest": {
+        "task": "projects.tasks.send_webhook_digests",
+        "schedule": crontab(hour=18, minute=0),
+    },
+    "chat-announcements": {
+        "task": "projects.tasks.send_webhook_announcements",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+# Team-chat webhooks: a receiver that is down is retried this many times, after these
+# delays (seconds). Hosts listed in WEBHOOK_ALLOW_HOSTS_FOR_TESTS skip the public-address
+# rule: for the test suite only (its receiver listens on 127.0.0.1; the real-worker test
+# passes it to the worker process through CONTRIBBUDGET_TEST_WEBHOOK_HOSTS). Empty by
+# default, and a system check refuses it whenever DEBUG is off.
+WEBHOOK_MAX_RETRIES = int(os.environ.get("WEBHOOK_MAX_RETRIES", "4"))
+WEBHOOK_RETRY_DELAYS = [int(d) for d in env_list("WEBHOOK_RETRY_DELAYS", "30,120,600,1800")]
+WEBHOOK_ALLOW_HOSTS_FOR_TESTS: list[str] = env_list("CONTRIBBUDGET_TEST_WEBHOOK_HOSTS", "")
 # The cache (the desk's year totals): CACHE_URL, else Redis when REDIS_URL is set (shared by
 # the web processes), else each process's memory. Prefixed, so it never touches Celery's keys.
 CACHE_URL = os.environ.get("CACHE_URL") or REDIS_URL
@@ -237,6 +282,27 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy (django-csp): scripts, styles, images and connections from this
+# origin only; no inline script, no inline style attribute (bars use width classes), no
+# framing, forms post here only. Chart data travels in <script type="application/json">,
+# which is data, not code. The service worker and the manifest are same-origin too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget import limits
 from contribbudget.models import Member, Preference
 from projects.models import CoordinationGrain, Envelope, Project
 
@@ -67,7 +68,7 @@ class ContributionForm(forms.Form):
         help_text=_("Au quart d'heure : 1h30, 1,5 ou 90 min."))
     kind = forms.ChoiceField(label=_("Type"), choices=Contribution.Kind.choices,
                              initial=Contribution.Kind.PRODUCTION)
-    description = forms.CharField(label=_("Description"), max_length=2000,
+    description = forms.CharField(label=_("Description"), max_length=limits.DESCRIPTION,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     deliverable_url = forms.URLField(label=_("Lien vers le livrable"), required=False,
                                      max_length=500, assume_scheme="https")
@@ -101,7 +102,10 @@ class ContributionForm(forms.Form):
             if last is not None:
                 self.initial.setdefault("project", last.project_id)
                 self.initial.setdefault("envelope", last.envelope_id)
-        projects = list(selectors.projects_for_logging(member).values_list("pk", "name"))
+        projects = [(pk, name if in_team else _("%(name)s (ouvert)") % {"name": name})
+                    for pk, name, in_team in selectors.projects_for_logging(member)
+                    .values_list("pk", "name", "in_team")]
+        self.no_project = not projects
         envelopes = list(selectors.envelopes_for_logging(member))
         grains = list(selectors.active_grains(member))
         team = list(selectors.team_members(member))
@@ -145,7 +149,7 @@ class ContributionForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    comment = forms.CharField(label=_("Motif du refus"), max_length=2000,
+    comment = forms.CharField(label=_("Motif du refus"), max_length=limits.COMMENT,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 

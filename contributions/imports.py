@@ -13,10 +13,8 @@ importing the same file twice creates nothing new.
 """
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from decimal import Decimal
 from celery import shared_task
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Lower
@@ -37,6 +36,7 @@ from contribbudget.services import audit_record
 from projects.models import Envelope, Project, ProjectRole
 
 from . import services
+from .import_files import MAX_CELL_CHARS, MAX_ROWS, ImportFileError, echo, table_rows  # noqa: F401 - re-exported
 from .models import Contribution, ContributionImport
 from .parsing import ParseError, parse_date, parse_hours
 
@@ -55,11 +55,6 @@ KINDS = {"production": "production", "coordination": "coordination", "creative":
          "créatif": "creative", "creatif": "creative", "session créative": "creative",
          "session creative": "creative", "support": "support", "meeting": "meeting",
          "réunion": "meeting", "reunion": "meeting"}
-MAX_ROWS = 20000
-
-
-class ImportFileError(Exception):
-    """The file cannot be read at all (format, encoding, missing columns)."""
 
 
 @dataclass
@@ -91,51 +86,27 @@ def _header(name) -> str | None:
     return None
 
 
-def read_rows(content: bytes, filename: str) -> list[tuple[int, dict]]:
-    """``[(line number, {column: raw value})]`` from CSV (``;``, ``,`` or tab) or XLSX."""
-    if filename.lower().endswith(".xlsx"):
-        table = _xlsx_table(content)
-    else:
-        table = _csv_table(content)
-    table = [row for row in table if any(str(v or "").strip() for v in row)]
-    if not table:
+def read_rows(content: bytes, filename: str, *, limit: int | None = None
+              ) -> list[tuple[int, dict]]:
+    """``[(line number, {column: raw value})]`` from CSV (``;``, ``,`` or tab) or XLSX,
+    read within the bounds of :mod:`contributions.import_files`; ``limit`` reads only the
+    first rows (the preview)."""
+    label, rows = table_rows(content, filename, limit=limit)
+    header = next(rows, None)
+    if header is None:
         raise ImportFileError(_("Le fichier est vide."))
-    headers = [_header(h) for h in table[0]]
+    headers = [_header(h) for h in header]
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
-        raise ImportFileError(_("Colonnes manquantes : %(cols)s. La première ligne doit "
-                                "nommer les colonnes email, date, hours, project, envelope, "
-                                "kind, description.") % {"cols": ", ".join(missing)})
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(_("Plus de %(n)s lignes : découpez le fichier.") % {"n": MAX_ROWS})
+        raise ImportFileError(_("Colonnes manquantes : %(cols)s (fichier lu en %(encoding)s). "
+                                "La première ligne doit nommer les colonnes email, date, "
+                                "hours, project, envelope, kind, description.")
+                              % {"cols": ", ".join(missing), "encoding": label})
     out = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in enumerate(rows, start=2):
         raw = {h: cells[i] if i < len(cells) else "" for i, h in enumerate(headers) if h}
         out.append((number, raw))
     return out
-
-
-def _csv_table(content: bytes) -> list[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-    first = text.splitlines()[0] if text else ""
-    delimiter = max((";", ",", "\t"), key=first.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def _xlsx_table(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-        raise ImportFileError(_("Ce fichier XLSX est illisible.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
 
 
 def _text(value) -> str:
@@ -170,12 +141,20 @@ def analyse_rows(rows: list[tuple[int, dict]], user) -> list[ImportRow]:
         row = ImportRow(line=line, raw={k: _text(v) if not isinstance(v, datetime.date) else v
                                         for k, v in raw.items()})
         errors = row.errors
+        for column, value in row.raw.items():
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                errors.append(_("Colonne « %(column)s » trop longue (%(max)s caractères au "
+                                "plus).") % {"column": column, "max": MAX_CELL_CHARS})
+                row.raw[column] = echo(value)
+        if errors:
+            parsed.append(row)
+            continue
         email = _text(raw.get("email")).lower()
         member = members.get(email)
         if not email:
             errors.append(_("Courriel manquant."))
         elif member is None:
-            errors.append(_("Aucun·e membre n'a le courriel « %(email)s ».") % {"email": email})
+            errors.append(_("Aucun·e membre n'a le courriel « %(email)s ».") % {"email": echo(email)})
         date = hours = None
         try:
             date = parse_date(raw.get("date"))
@@ -188,7 +167,7 @@ def analyse_rows(rows: list[tuple[int, dict]], user) -> list[ImportRow]:
         project_name = _text(raw.get("project"))
         project = by_project.get(project_name.lower())
         if project is None:
-            errors.append(_("Projet inconnu : « %(name)s ».") % {"name": project_name})
+            errors.append(_("Projet inconnu : « %(name)s ».") % {"name": echo(project_name)})
         elif not (may_import_everywhere or project.pk in piloted):
             errors.append(_("Vous ne pilotez pas le projet « %(name)s » : vous ne pouvez pas y "
                             "importer de contributions.") % {"name": project.name})
@@ -201,21 +180,21 @@ def analyse_rows(rows: list[tuple[int, dict]], user) -> list[ImportRow]:
                               if name == envelope_name.lower()), None)
                 if other is not None:
                     errors.append(_("L'enveloppe « %(env)s » n'appartient pas au projet "
-                                    "« %(project)s ».") % {"env": envelope_name,
+                                    "« %(project)s ».") % {"env": echo(envelope_name),
                                                             "project": project.name})
                 else:
-                    errors.append(_("Enveloppe inconnue : « %(name)s ».") % {"name": envelope_name})
+                    errors.append(_("Enveloppe inconnue : « %(name)s ».") % {"name": echo(envelope_name)})
         kind_text = _text(raw.get("kind")).lower()
         kind = KINDS.get(kind_text)
         if kind is None:
             errors.append(_("Type inconnu : « %(kind)s » (production, coordination, creative, "
-                            "support ou meeting).") % {"kind": kind_text})
+                            "support ou meeting).") % {"kind": echo(kind_text)})
         description = _text(raw.get("description"))
         invited_email = _text(raw.get("invited_by")).lower()
         invited_by = members.get(invited_email) if invited_email else None
         if invited_email and invited_by is None:
             errors.append(_("Aucun·e membre n'a le courriel « %(email)s » (invité·e par).")
-                          % {"email": invited_email})
+                          % {"email": echo(invited_email)})
         if not errors:
             fingerprint = "|".join([email, date.isoformat(), f"{hours:f}", str(project.pk),
                                     str(envelope.pk), kind, description, invited_email])
@@ -288,11 +267,15 @@ def import_analyse(*, imp: ContributionImport, user) -> list[ImportRow]:
         imp.errors = [{"line": 1, "messages": [str(error)]}]
         imp.save(update_fields=["total_rows", "errors"])
         return []
+    _store_analysis(imp, rows)
+    return rows
+
+
+def _store_analysis(imp: ContributionImport, rows: list[ImportRow]) -> None:
     imp.total_rows = len(rows)
     imp.skipped_rows = sum(1 for r in rows if r.skipped)
     imp.errors = [{"line": r.line, "messages": r.errors} for r in rows if r.errors]
     imp.save(update_fields=["total_rows", "skipped_rows", "errors"])
-    return rows
 
 
 def import_commit(*, import_id: int, progress: Callable[[int, int], None] | None = None) -> dict:
@@ -355,17 +338,28 @@ def _finish(imp: ContributionImport, status: str, *, created: int) -> dict:
     return {"status": status, "created": created, "skipped": imp.skipped_rows}
 
 
-@transaction.atomic
 def import_create(*, user, upload) -> tuple[ContributionImport, list[ImportRow]]:
-    """Store an uploaded file and analyse it (the preview)."""
+    """Read an uploaded file, then store it with its preview.
+
+    A file that cannot be read (format, encoding, size, columns) raises
+    :class:`ImportFileError` before anything is stored: a refused upload leaves no row and no
+    file. Anything unexpected once the file is stored deletes it again (the row goes with the
+    transaction)."""
     content = upload.read()
-    upload.seek(0)
+    rows = read_rows(content, upload.name)
     imp = ContributionImport(uploaded_by=user, original_name=upload.name[:255],
                              checksum=hashlib.sha256(content).hexdigest())
-    imp.file.save(upload.name, upload, save=False)
-    imp.save()
-    rows = import_analyse(imp=imp, user=user)
-    return imp, rows
+    try:
+        with transaction.atomic():
+            imp.file.save(upload.name, ContentFile(content), save=False)
+            imp.save()
+            checked = analyse_rows(rows, user)
+            _store_analysis(imp, checked)
+    except BaseException:
+        if imp.file.name:
+            imp.file.storage.delete(imp.file.name)
+        raise
+    return imp, checked
 
 
 def import_queue(*, imp: ContributionImport) -> bool:

@@ -9,6 +9,8 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget import limits
+from contribbudget.files import private_name
 from contribbudget.models import Member
 from contribbudget.money import HoursField
 from projects.models import CoordinationGrain, Envelope, Project
@@ -39,7 +41,7 @@ class Contribution(models.Model):
     hours = HoursField(_("heures"))
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices,
                             default=Kind.PRODUCTION)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), **limits.bounded(limits.DESCRIPTION))
     deliverable_url = models.URLField(_("lien vers le livrable"), blank=True, max_length=500)
     invited_by = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="invited_contributions",
@@ -52,12 +54,18 @@ class Contribution(models.Model):
         help_text=_("Fait sur un temps déjà payé par un employeur : valorisé, jamais rétribué."))
     status = models.CharField(_("statut"), max_length=12, choices=Status.choices,
                               default=Status.DRAFT)
-    rejection_comment = models.TextField(_("motif du refus"), blank=True)
+    rejection_comment = models.TextField(_("motif du refus"), blank=True,
+                                         **limits.bounded(limits.COMMENT))
     coefficient_override = models.DecimalField(_("coefficient particulier"), max_digits=4,
                                                decimal_places=2, null=True, blank=True)
-    coefficient_reason = models.TextField(_("motif du coefficient"), blank=True)
+    coefficient_reason = models.TextField(_("motif du coefficient"), blank=True,
+                                          **limits.bounded(limits.REASON))
     validated_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("validée par"))
+    # Who wrote the row: the member themself, or whoever logged or imported it on their
+    # behalf — that person never validates it (contribbudget.permissions.reviewable_by).
+    created_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("saisie par"))
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     retributed_in = models.ForeignKey("retributions.RetributionRun", on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="contributions",
@@ -118,6 +126,19 @@ class Contribution(models.Model):
         retributed rows are locked once an approved run includes them."""
         return self.status != self.Status.RETRIBUTED
 
+    @property
+    def is_imported(self) -> bool:
+        return self.import_key is not None
+
+    @property
+    def logged_on_behalf(self) -> bool:
+        """Written by someone else than the member (an import, a pilot's entry)."""
+        return self.created_by_id is not None and self.created_by_id != self.member_id
+
+
+def import_upload_to(instance, filename: str) -> str:
+    return private_name("imports", filename)
+
 
 class ContributionImport(models.Model):
     """An uploaded CSV/XLSX of past contributions: previewed, then committed all-or-nothing."""
@@ -131,7 +152,7 @@ class ContributionImport(models.Model):
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("déposé par"))
-    file = models.FileField(_("fichier"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("fichier"), upload_to=import_upload_to)
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     checksum = models.CharField(max_length=64, db_index=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices,

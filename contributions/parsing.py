@@ -13,9 +13,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from contribbudget.querystring import MAX_YEAR, MIN_YEAR
+
 
 class ParseError(ValueError):
     """A French message saying what could not be read."""
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """What was typed, quoted back in a message: cut, so a pasted novel is not echoed."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 _H_M = re.compile(r"^(?P<h>\d{1,2})\s*(?:h|:)\s*(?P<m>\d{1,2})?\s*(?:min|mn|m)?$")
@@ -45,13 +52,13 @@ def parse_hours(text) -> Decimal:
         minutes = int(match["m"] or 0)
         if minutes >= 60:
             raise ParseError(_("Les minutes doivent être inférieures à 60 (« %(value)s »).")
-                             % {"value": text})
+                             % {"value": _shown(text)})
         return _two_places(Decimal(int(match["h"])) + Decimal(minutes) / 60)
     match = _MIN.match(value)
     if match:
         return _two_places(Decimal(int(match["m"])) / 60)
     raise ParseError(_("« %(value)s » n'est pas une durée : écrivez par exemple 1h30, 1,5 "
-                       "ou 90 min.") % {"value": text})
+                       "ou 90 min.") % {"value": _shown(text)})
 
 
 def _two_places(value: Decimal) -> Decimal:
@@ -80,7 +87,7 @@ def parse_date(value) -> datetime.date:
         except ValueError:
             continue
     raise ParseError(_("« %(value)s » n'est pas une date (format attendu : 23/11/2026).")
-                     % {"value": text})
+                     % {"value": _shown(text)})
 
 
 def week_start(day: datetime.date) -> datetime.date:
@@ -90,20 +97,29 @@ def week_start(day: datetime.date) -> datetime.date:
 
 def parse_week(week: str | None, date: str | None, today: datetime.date) -> datetime.date:
     """The Monday of the week asked by ``?week=2026-W47`` or ``?date=2026-11-23``; this week
-    when neither is given or readable."""
+    when neither is given or readable. A readable week outside the years a page may show
+    (``0001-W01``, ``9999-W52``: the weeks around it would overflow the calendar) raises
+    :class:`ParseError` with the message to show."""
+    monday = None
     if week:
         match = re.match(r"^(\d{4})-?W(\d{1,2})$", week.strip(), re.IGNORECASE)
         if match:
             try:
-                return datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+                monday = datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
             except ValueError:
                 pass
-    if date:
+    if monday is None and date:
         try:
-            return week_start(parse_date(date))
+            monday = week_start(parse_date(date))
         except ParseError:
             pass
-    return week_start(today)
+    if monday is None:
+        return week_start(today)
+    if not MIN_YEAR <= monday.year <= MAX_YEAR - 1:
+        raise ParseError(_("Semaine hors limites : choisissez une semaine entre %(min)s et "
+                           "%(max)s. Voici la semaine en cours.") % {"min": MIN_YEAR,
+                                                                   "max": MAX_YEAR - 1})
+    return monday
 
 
 def iso_week(day: datetime.date) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
@@ -13,11 +12,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from contribbudget.links import absolute_url
 from contribbudget.models import Member
+from contribbudget.money import format_hours
 from projects.models import CoordinationGrain, Project, ProjectRole
 from projects.selectors import HOURS, sum_subquery
 
 from .models import Contribution
+from .parsing import iso_week
 
 QUIET_DAYS = 14
 
@@ -36,20 +38,32 @@ def members_to_remind(today: datetime.date | None = None):
                                                     end__gte=today)
     recent = Contribution.objects.filter(member=OuterRef("pk")).filter(
         Q(date__gt=since) | Q(created_at__gt=timezone.now() - datetime.timedelta(days=QUIET_DAYS)))
+    drafts = Contribution.objects.filter(member=OuterRef("pk"), status=Contribution.Status.DRAFT)
     return (Member.objects.filter(reminders_enabled=True, user__is_active=True)
             .filter(Exists(active_project) | Exists(active_grain))
-            .exclude(Exists(recent)).select_related("user").order_by("pk"))
+            .exclude(Exists(recent)).select_related("user")
+            .annotate(draft_hours=sum_subquery(drafts, "hours", HOURS)).order_by("pk"))
+
+
+def week_to_fill(today: datetime.date) -> datetime.date:
+    """The Monday of the week a Monday-morning reminder asks about: the one just ended."""
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    return this_monday - datetime.timedelta(days=7)
 
 
 def send_weekly_reminders(today: datetime.date | None = None) -> int:
-    link = settings.SITE_URL + reverse("contributions:week")
-    prefs = settings.SITE_URL + reverse("contributions:preferences")
+    today = today or timezone.localdate()
+    monday = week_to_fill(today)
+    link = absolute_url(reverse("contributions:week") + "?week=" + iso_week(monday))
+    prefs = absolute_url(reverse("contributions:preferences"))
     messages = []
     with translation.override("fr"):
         for member in members_to_remind(today):
             body = render_to_string("emails/contributions_reminder.txt",
                                     {"member": member, "link": link, "prefs": prefs,
-                                     "days": QUIET_DAYS})
+                                     "days": QUIET_DAYS, "monday": monday,
+                                     "drafts": format_hours(member.draft_hours)
+                                     if member.draft_hours else ""})
             messages.append(EmailMessage(_("Vos heures des deux dernières semaines ?"), body,
                                          None, [member.user.email]))
     return _send(messages)
@@ -77,8 +91,8 @@ def waiting_per_pilot() -> dict[int, dict]:
 
 
 def send_pilot_digests() -> int:
-    link = settings.SITE_URL + reverse("contributions:validation")
-    prefs = settings.SITE_URL + reverse("contributions:preferences")
+    link = absolute_url(reverse("contributions:validation"))
+    prefs = absolute_url(reverse("contributions:preferences"))
     messages = []
     with translation.override("fr"):
         for entry in waiting_per_pilot().values():

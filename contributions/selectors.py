@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from contribbudget.models import Member, NetworkSettings
-from contribbudget.permissions import member_of, steered_projects
-from projects.models import CoordinationGrain, Envelope, Project
+from contribbudget.permissions import reviewable_by, steered_projects
+from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
 
 from .models import Contribution
 from .parsing import week_start
@@ -27,14 +27,26 @@ def contributions_of(member: Member) -> QuerySet[Contribution]:
             .select_related("project", "envelope", "grain", "invited_by"))
 
 
-def projects_for_logging(member: Member) -> QuerySet[Project]:
-    """The projects a member can log time on: those they belong to and that are not closed."""
+def _team_projects(member: Member) -> QuerySet[Project]:
     return (Project.objects.filter(roles__member=member)
             .exclude(phase=Project.Phase.CLOSED).distinct().order_by("name"))
 
 
+def projects_for_logging(member: Member) -> QuerySet[Project]:
+    """The projects a member can log time on: those they belong to and that are not closed,
+    and the open ones (anyone may join them by contributing). ``in_team`` tells them apart:
+    the lists mark the others "ouvert". The service checks the date against the open
+    periods."""
+    in_team = Exists(ProjectRole.objects.filter(project=OuterRef("pk"), member=member))
+    return (Project.objects.annotate(in_team=in_team).filter(Q(in_team=True) | Q(is_open=True))
+            .exclude(phase=Project.Phase.CLOSED).order_by("name"))
+
+
 def envelopes_for_logging(member: Member) -> QuerySet[Envelope]:
-    return (Envelope.objects.filter(project__in=projects_for_logging(member))
+    in_team = Exists(ProjectRole.objects.filter(project=OuterRef("project"), member=member))
+    return (Envelope.objects.annotate(project_in_team=in_team)
+            .filter(Q(project_in_team=True) | Q(project__is_open=True))
+            .exclude(project__phase=Project.Phase.CLOSED)
             .select_related("project").order_by("project__name", "pk"))
 
 
@@ -48,7 +60,7 @@ def last_used(member: Member) -> Contribution | None:
 def team_members(member: Member) -> QuerySet[Member]:
     """The people who may invite a member to a creative session: the teams of the member's
     projects (the service checks the chosen one is in the contribution's project)."""
-    return (Member.objects.filter(project_roles__project__in=projects_for_logging(member))
+    return (Member.objects.filter(project_roles__project__in=_team_projects(member))
             .exclude(pk=member.pk).distinct().order_by("last_name", "first_name"))
 
 
@@ -120,12 +132,10 @@ reviewable_projects = steered_projects  # pilots their projects, coordinators al
 
 
 def validation_queue(user) -> QuerySet[Contribution]:
-    """Submitted contributions the user may review (never their own), ordered by person and
+    """Submitted contributions the user may review (never their own, nor those they wrote
+    for someone else: :func:`contribbudget.permissions.reviewable_by`), ordered by person and
     week so the page groups them."""
-    member = member_of(user)
-    return (Contribution.objects.filter(status=Contribution.Status.SUBMITTED,
-                                        project__in=reviewable_projects(user))
-            .exclude(member=member)
+    return (reviewable_by(user, Contribution.objects.filter(status=Contribution.Status.SUBMITTED))
             .annotate(week=TruncWeek("date"))
             .select_related("member", "project", "envelope", "grain", "invited_by")
             .order_by("member__last_name", "member__first_name", "member_id", "-week", "date",

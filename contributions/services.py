@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -23,12 +22,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from contribbudget import limits
+from contribbudget.limits import check_length, length_error
+from contribbudget.links import absolute_url
 from contribbudget.models import AuditEvent, Member, Preference
 from contribbudget.money import format_hours
 from contribbudget.permissions import ensure_can_validate, member_of
 from contribbudget.services import audit_record
 from contribbudget.tasks import send_email
 from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
+from projects.teams import join_on_contribution, newcomer_refusal
 
 from .models import Contribution
 from .parsing import is_quarter
@@ -64,6 +67,7 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
 
     if not (description or "").strip():
         add("description", _("Décrivez en quelques mots ce que vous avez fait."))
+    check_length((description or "").strip(), limits.DESCRIPTION, "description", add)
     if hours is None:
         add("hours", _("Indiquez un nombre d'heures."))
     elif hours <= 0:
@@ -92,9 +96,11 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
         if project.phase == Project.Phase.CLOSED:
             add("project", _("Le projet « %(project)s » est clos : il ne reçoit plus de "
                              "contributions.") % {"project": project.name})
-        elif not project.is_open and member.pk not in team:
-            add("project", _("Le projet « %(project)s » est en période de production fermée : "
-                             "seule son équipe peut y contribuer.") % {"project": project.name})
+        elif member.pk not in team:
+            # Outside the team: only while the project is open, on a date of an open period.
+            refusal = newcomer_refusal(project, date)
+            if refusal:
+                add("project", refusal)
         if envelope is None:
             add("envelope", _("Choisissez une enveloppe."))
         elif envelope.project_id != project.pk:
@@ -171,10 +177,14 @@ def contribution_create(*, member: Member, actor, project: Project, envelope: En
         member=member, project=project, envelope=envelope, date=date, hours=hours, kind=kind,
         description=description.strip(), deliverable_url=deliverable_url or "", grain=grain,
         invited_by=invited_by if kind == Contribution.Kind.CREATIVE else None,
-        salaried=salaried,
+        salaried=salaried, created_by=member_of(actor),
         status=Contribution.Status.SUBMITTED if submit else Contribution.Status.DRAFT,
         client_token=client_token, import_key=import_key)
     contribution.save()
+    if project.is_open:
+        # A first contribution during an open period makes the member part of the team
+        # (in a closed period only the team logs, so there is nobody to add).
+        join_on_contribution(project=project, member=member, actor=actor)
     if submit:
         audit_record(actor=actor, action=AuditEvent.Action.CONTRIBUTION_SUBMITTED,
                      obj=contribution, data={"hours": str(hours), "date": date.isoformat()})
@@ -288,6 +298,9 @@ def contribution_reject(*, contribution: Contribution, actor, comment: str) -> C
     if not comment:
         raise ValidationError({"comment": _("Expliquez le refus : la personne lira votre "
                                             "commentaire.")})
+    too_long = length_error(comment, limits.COMMENT)
+    if too_long:
+        raise ValidationError({"comment": too_long})
     current = _locked(contribution)
     ensure_can_validate(actor, current, _("Vous ne pouvez pas refuser cette contribution."))
     if current.status not in (Contribution.Status.SUBMITTED, Contribution.Status.VALIDATED):
@@ -301,7 +314,7 @@ def contribution_reject(*, contribution: Contribution, actor, comment: str) -> C
                                 "updated_at"])
     audit_record(actor=actor, action=AuditEvent.Action.CONTRIBUTION_REJECTED, obj=current,
                  reason=comment)
-    link = settings.SITE_URL + reverse("contributions:detail", args=[current.pk])
+    link = absolute_url(reverse("contributions:detail", args=[current.pk]))
     body = render_to_string("emails/contributions_rejected.txt", {
         "contribution": current, "comment": comment, "link": link,
         "reviewer": member_of(actor)})

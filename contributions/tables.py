@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget.formats import TABLE_DATE_FORMAT
 from contribbudget.money import format_hours
+from contribbudget.tables import Table
 
 from .models import Contribution
 
@@ -26,12 +28,12 @@ class SelectColumn(tables.CheckBoxColumn):
                            record.pk, _("Sélectionner"))
 
 
-class ContributionTable(tables.Table):
+class ContributionTable(Table):
     select = SelectColumn(accessor="pk", orderable=False, verbose_name="",
                           attrs={"th__input": {"data-select-all": "ids",
                                                "aria-label": _("Tout sélectionner")},
                                  "td": {"data-label": _("Sélection")}})
-    date = tables.DateColumn(verbose_name=_("Date"), format="j M Y", attrs=labelled(_("Date")))
+    date = tables.DateColumn(verbose_name=_("Date"), format=TABLE_DATE_FORMAT, attrs=labelled(_("Date")))
     project = tables.Column(verbose_name=_("Projet"), accessor="project__name",
                             attrs=labelled(_("Projet")))
     envelope = tables.Column(verbose_name=_("Enveloppe"), accessor="envelope__name",

@@ -38,6 +38,15 @@ class Cell:
     future: bool = False
     errors: list[str] = field(default_factory=list)
     others: int = 0
+    # Stored hours that count (refused work excluded), for a locked cell's totals.
+    counted: Decimal = Decimal("0")
+
+    def hours_for_totals(self) -> Decimal:
+        """What this cell adds to its row and day: refused hours never count (the 24 h
+        rule and the dashboard leave them out too). Raises ParseError on a typo."""
+        if self.locked:
+            return self.counted
+        return parse_hours(self.value) if self.value else Decimal("0")
 
 
 @dataclass
@@ -54,7 +63,7 @@ class Row:
         total = Decimal("0")
         for cell in self.cells:
             try:
-                total += parse_hours(cell.value) if cell.value else Decimal("0")
+                total += cell.hours_for_totals()
             except ParseError:
                 continue
         return total
@@ -92,9 +101,13 @@ def build_rows(member: Member, monday: datetime.date, blank_rows: int = 1) -> li
             cell = Cell(date=day, future=day > today)
             items = by_cell.get((key, day), [])
             if items:
-                total = sum((c.hours for c in items), Decimal("0"))
-                cell.value = _plain(total)
-                cell.contribution = items[0]
+                # A cell may mix refused rows with counted ones: it shows (and counts) the
+                # counted hours, and the refused ones only when nothing else is there.
+                counted = [c for c in items if c.status != Contribution.Status.REJECTED]
+                shown = counted or items
+                cell.counted = sum((c.hours for c in counted), Decimal("0"))
+                cell.value = _plain(sum((c.hours for c in shown), Decimal("0")))
+                cell.contribution = shown[0]
                 cell.others = len(items) - 1
                 cell.locked = len(items) > 1 or items[0].status != Contribution.Status.DRAFT
             row.cells.append(cell)
@@ -253,11 +266,8 @@ def column_totals(rows: list[Row]) -> list[Decimal]:
     totals = [Decimal("0")] * DAYS
     for row in rows:
         for j, cell in enumerate(row.cells):
-            if not cell.value or (cell.contribution is not None and cell.contribution.status
-                                  == Contribution.Status.REJECTED):
-                continue
             try:
-                totals[j] += parse_hours(cell.value)
+                totals[j] += cell.hours_for_totals()
             except ParseError:
                 continue
     return totals

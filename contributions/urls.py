@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.ContributionListView.as_view(), name="mine"),
     path("saisir/", views.quick_log, name="quick_log"),
     path("semaine/", views.week, name="week"),
+    path("en-attente/", views.offline_queue, name="offline_queue"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("soumettre/", views.bulk_submit, name="bulk_submit"),
     path("a-valider/", views.validation, name="validation"),

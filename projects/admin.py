@@ -6,6 +6,8 @@ validation and audit — ``projects/services.py``), so the admin shows them read
 there rather than writing rows that would skip the budget rules."""
 from django.contrib import admin
 
+from contribbudget.admin_audit import AuditedAdmin
+
 from .models import (
     Adjustment,
     AdjustmentRequest,
@@ -54,7 +56,7 @@ class ServiceOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(AuditedAdmin):
     list_display = ["name", "field", "phase", "is_open", "start", "end", "public_page"]
     list_filter = ["field", "phase", "is_open", "public_page"]
     search_fields = ["name", "slug", "description"]
@@ -64,7 +66,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectRole)
-class ProjectRoleAdmin(admin.ModelAdmin):
+class ProjectRoleAdmin(AuditedAdmin):
     list_display = ["member", "project", "role"]
     list_filter = ["role", "project"]
     search_fields = ["member__first_name", "member__last_name", "project__name"]
@@ -73,7 +75,7 @@ class ProjectRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(admin.ModelAdmin):
+class FundingAdmin(AuditedAdmin):
     list_display = ["funder", "reference", "project", "amount", "start", "end"]
     list_filter = ["funder"]
     search_fields = ["funder", "reference", "project__name"]

@@ -6,3 +6,6 @@ class ProjectsConfig(AppConfig):
     name = "projects"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Projets")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the system check)

@@ -139,8 +139,10 @@ class DecideForm(forms.Form):
 
 
 class GrainForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Membre"), queryset=Member.objects.all())
-    field = forms.ModelChoiceField(label=_("Champ d'action"), queryset=FieldOfAction.objects.all())
+    # Deactivated members and archived fields are not offered (their history stays).
+    member = forms.ModelChoiceField(label=_("Membre"),
+                                    queryset=Member.objects.filter(user__is_active=True))
+    field = forms.ModelChoiceField(label=_("Champ d'action"), queryset=FieldOfAction.objects.active())
     project = forms.ModelChoiceField(label=_("Projet piloté (0,2 ETP)"),
                                      queryset=Project.objects.exclude(phase="closed"))
     envelope = forms.ModelChoiceField(

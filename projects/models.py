@@ -9,11 +9,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget import limits
 from contribbudget.models import FieldOfAction, Member
 from contribbudget.money import MoneyField
 
 # Path segments the project pages use under /projets/: a project cannot take them as slug.
-RESERVED_SLUGS = {"reseau", "grains", "enveloppes", "demandes", "public"}
+RESERVED_SLUGS = {"reseau", "grains", "enveloppes", "demandes", "public", "nouveau",
+                  "financements", "periodes"}
 
 
 def validate_project_slug(value: str) -> None:
@@ -167,7 +169,8 @@ class Envelope(models.Model):
     # Kind coefficients (DESIGN.md §4): None means the default for the kind.
     coefficients = models.JSONField(_("coefficients par type de contribution"), default=dict,
                                     blank=True)
-    coefficients_reason = models.TextField(_("motif des coefficients"), blank=True)
+    coefficients_reason = models.TextField(_("motif des coefficients"), blank=True,
+                                           **limits.bounded(limits.REASON))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -193,7 +196,7 @@ class Adjustment(models.Model):
     envelope = models.ForeignKey(Envelope, on_delete=models.PROTECT, related_name="adjustments",
                                  verbose_name=_("enveloppe"))
     delta = MoneyField(_("montant"))
-    reason = models.TextField(_("motif"))
+    reason = models.TextField(_("motif"), **limits.bounded(limits.REASON))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="+", verbose_name=_("auteur·rice"))
     created_at = models.DateTimeField(_("date"), default=timezone.now)
@@ -226,13 +229,15 @@ class AdjustmentRequest(models.Model):
     requested_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+",
                                      verbose_name=_("demandé par"))
     delta = MoneyField(_("montant demandé"))
-    work_estimate = models.TextField(_("estimation du travail"))
-    reason = models.TextField(_("motif"))
+    work_estimate = models.TextField(_("estimation du travail"),
+                                     **limits.bounded(limits.WORK_ESTIMATE))
+    reason = models.TextField(_("motif"), **limits.bounded(limits.REASON))
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices,
                               default=Status.PENDING)
     decided_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("traitée par"))
-    decision_comment = models.TextField(_("commentaire"), blank=True)
+    decision_comment = models.TextField(_("commentaire"), blank=True,
+                                        **limits.bounded(limits.COMMENT))
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -285,6 +290,10 @@ class CoordinationGrain(models.Model):
             models.CheckConstraint(condition=Q(fte_drive=Decimal("0.2")) & Q(fte_contribute=Decimal("0.1")),
                                    name="grain_split_is_0_2_plus_0_1"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="grain_end_after_start"),
+            # One grain per member, field and period (overlaps are refused by the service,
+            # projects.grain_rules; the database at least refuses the same start twice).
+            models.UniqueConstraint(fields=["member", "field", "start"],
+                                    name="grain_one_per_member_field_start"),
             models.CheckConstraint(condition=~Q(mode="salaried") | Q(yearly_cost__isnull=False),
                                    name="grain_salaried_has_cost"),
         ]
@@ -303,3 +312,30 @@ class CoordinationGrain(models.Model):
         drive = (self.fte_drive * factor).quantize(Decimal("0.1"))
         contribute = (self.fte_contribute * factor).quantize(Decimal("0.1"))
         return {"drive": drive, "contribute": contribute, "total": drive + contribute}
+
+
+class OpenPeriod(models.Model):
+    """A window during which anyone in the network may log time on the project and join
+    its team by doing so (DESIGN.md §10: teams alternate open periods and closed production
+    periods). When a project has windows, a non-member may log only on a date inside one of
+    them (and while the project's "open" switch is on); a project without windows is open on
+    every date of its period while the switch is on."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="open_periods",
+                                verbose_name=_("projet"))
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["project", "start"]
+        verbose_name = _("période ouverte")
+        verbose_name_plural = _("périodes ouvertes")
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")),
+                                              name="open_period_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.project} : {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+# Kept in its own module (a chat setting, not the project's money); imported here so Django
+# registers the model with the app.
+from .webhook_models import ProjectWebhook  # noqa: E402,F401

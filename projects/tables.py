@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from contribbudget.money import format_hours, format_money
+from contribbudget.tables import Table
+from contribbudget.templatetags.cb import bar_width
 
 from .models import Project
 from .selectors import project_alerts
@@ -25,7 +27,7 @@ class MoneyColumn(tables.Column):
         return format_money(value)
 
 
-class OverviewTable(tables.Table):
+class OverviewTable(Table):
     name = tables.Column(verbose_name=_("Projet"), order_by=("name",))
     budget = MoneyColumn(verbose_name=_("Budget"))
     allocated = MoneyColumn(verbose_name=_("En enveloppes"))
@@ -64,8 +66,9 @@ class OverviewTable(tables.Table):
         raw = int(used * 100 / base) if base > 0 else (100 if used > 0 else 0)
         pct = min(100, raw)
         css = "over" if raw > 100 else ("warn" if raw >= 90 else "")
-        return format_html('<div class="bar {}" role="img" aria-label="{} %"><span style="width: '
-                           '{}%"></span></div><small class="muted">{} %</small>', css, raw, pct, raw)
+        return format_html('<div class="bar {}" role="img" aria-label="{} %"><span class="{}">'
+                           '</span></div><small class="muted">{} %</small>', css, raw,
+                           bar_width(pct), raw)
 
     def render_alerts(self, record):
         alerts = project_alerts(record)

@@ -66,3 +66,5 @@ class DocumentAdmin(admin.ModelAdmin):
 @admin.register(ShareLink)
 class ShareLinkAdmin(admin.ModelAdmin):
     list_display = ["document", "created_by", "created_at", "revoked_at"]
+
+from . import admin_treasury  # noqa: E402,F401 - the treasury's read-only admin

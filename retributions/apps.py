@@ -8,4 +8,5 @@ class RetributionsConfig(AppConfig):
     verbose_name = _("Rétributions")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the desk's cache invalidation
+        from . import exports, signals  # noqa: F401 - the cache invalidation; the network-wide
+        # exports register themselves by name, so an export task finds them in the worker

@@ -1,5 +1,6 @@
 """Retribution runs and their lines, the surplus ledger, smoothing requests, and generated
 documents (funder reports, contributor statements) with their funder links."""
+import datetime
 import secrets
 
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget import limits
+from contribbudget.files import private_name
 from contribbudget.models import Member, Place
 from contribbudget.money import HoursField, MoneyField
 from projects.models import Envelope, Funding, Project
@@ -45,6 +48,10 @@ class RetributionRun(models.Model):
     # Hash of the contributions the run was computed from: approval refuses a run whose
     # inputs changed since (it must be recomputed first).
     inputs_fingerprint = models.CharField(max_length=64, blank=True)
+    # What the last recompute did with the pilot's overrides (retributions.overrides):
+    # {"kept": [...], "dropped": [...]}, shown on the run page. Not an input of the compute.
+    carried_overrides = models.JSONField(_("modifications reprises au recalcul"), default=dict,
+                                         blank=True)
     selected_members = models.ManyToManyField(Member, blank=True, related_name="+",
                                               verbose_name=_("membres retenu·es (lissage)"))
     progress_done = models.PositiveIntegerField(default=0)
@@ -100,13 +107,17 @@ class RetributionLine(models.Model):
     valued = MoneyField(_("valorisation"), null=True, blank=True)
     computed_money = MoneyField(_("part calculée"))
     money = MoneyField(_("part"))
-    override_reason = models.TextField(_("motif de la modification"), blank=True)
+    override_reason = models.TextField(_("motif de la modification"), blank=True,
+                                       **limits.bounded(limits.REASON))
     preference = models.CharField(_("préférence"), max_length=20)
     payee = models.CharField(_("bénéficiaire"), max_length=10, choices=Payee.choices)
     payee_place = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("lieu bénéficiaire"))
     non_financial = models.CharField(_("rétribution non financière"), max_length=200, blank=True)
     explanation = models.TextField(_("explication"), blank=True)
+    # The same explanation as parts, rendered in the reader's language when shown
+    # (retributions.explanations); empty for lines computed before it existed.
+    explanation_parts = models.JSONField(default=list, blank=True, editable=False)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
     payment_reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
 
@@ -187,6 +198,10 @@ class SmoothingRequest(models.Model):
         return f"{self.member} — {self.project}"
 
 
+def document_upload_to(instance, filename: str) -> str:
+    return private_name("documents", filename)
+
+
 class Document(models.Model):
     """A generated PDF. Issued documents are never overwritten: a new version is a new row."""
 
@@ -216,7 +231,11 @@ class Document(models.Model):
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progression"), default=0)
-    file = models.FileField(_("fichier"), upload_to="documents/%Y/%m/", blank=True)
+    # The render that owns the row (a fresh token per claim) and when it last showed life:
+    # a render silent for DOCUMENT_RENDER_STALE_SECONDS lost its worker and may be retried.
+    claim_token = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(_("fichier"), upload_to=document_upload_to, blank=True)
     checksum = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     page_count = models.PositiveIntegerField(default=0)
     invoice_number = models.CharField(_("numéro d'appel à facture"), max_length=40, null=True,
@@ -241,6 +260,14 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
 
+    @property
+    def render_is_stale(self) -> bool:
+        """Rendering, but silent for longer than a render takes: its worker died."""
+        if self.status != self.Status.RENDERING:
+            return False
+        limit = timezone.now() - datetime.timedelta(seconds=settings.DOCUMENT_RENDER_STALE_SECONDS)
+        return self.heartbeat_at is None or self.heartbeat_at < limit
+
 
 def new_share_token() -> str:
     return secrets.token_urlsafe(32)
@@ -264,3 +291,14 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return self.token[:8] + "…"
+
+
+# The treasury's models live in their own module (issue 14); importing them here registers
+# them with the app.
+from .models_treasury import (  # noqa: E402,F401
+    InvoiceSeries,
+    PaymentBatch,
+    PaymentBatchLine,
+    SelfBilledInvoice,
+    SelfBillingMandate,
+)

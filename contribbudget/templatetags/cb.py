@@ -2,7 +2,9 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.formats import date_format
 
+from contribbudget.formats import TABLE_DATE_FORMAT
 from contribbudget.money import format_decimal, format_hours, format_money
 
 register = template.Library()
@@ -40,3 +42,22 @@ def percent(part, whole):
 @register.filter
 def minus(value, other):
     return Decimal(value or 0) - Decimal(other or 0)
+
+
+@register.filter
+def bar_width(value):
+    """``<span class="{{ pct|bar_width }}">`` → ``w-42``: a bar's width as a class (0–100),
+    because the Content-Security-Policy allows no inline ``style`` attribute."""
+    try:
+        pct = int(Decimal(value or 0))
+    except (InvalidOperation, TypeError, ValueError):
+        pct = 0
+    return f"w-{max(0, min(100, pct))}"
+
+
+@register.filter
+def cell_date(value):
+    """``{{ c.date|cell_date }}`` → ``28 nov. 2026``: the one date format of tables."""
+    if not value:
+        return ""
+    return date_format(value, TABLE_DATE_FORMAT)

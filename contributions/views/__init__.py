@@ -4,8 +4,10 @@ and imports. Views are thin: a permission check, a form, one service call."""
 from .imports import import_detail, import_upload
 from .logging import contribution_delete, contribution_detail, contribution_edit, quick_log, week
 from .member import ContributionListView, bulk_submit, dashboard, preferences
+from .offline import offline_queue
 from .review import validate_bulk, validation
 
 __all__ = ["ContributionListView", "bulk_submit", "contribution_delete", "contribution_detail",
-           "contribution_edit", "dashboard", "import_detail", "import_upload", "preferences",
+           "contribution_edit", "dashboard", "import_detail", "import_upload", "offline_queue",
+           "preferences",
            "quick_log", "validate_bulk", "validation", "week"]

@@ -22,8 +22,13 @@ def import_upload(request):
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            imp, _rows = imports.import_create(user=request.user, upload=form.cleaned_data["file"])
-            return redirect("contributions:import_detail", pk=imp.pk)
+            try:
+                imp, _rows = imports.import_create(user=request.user,
+                                                   upload=form.cleaned_data["file"])
+            except imports.ImportFileError as error:
+                form.add_error("file", str(error))  # nothing was stored
+            else:
+                return redirect("contributions:import_detail", pk=imp.pk)
     else:
         form = ImportUploadForm()
     recent = ContributionImport.objects.filter(uploaded_by=request.user)[:10]
@@ -78,9 +83,12 @@ def _preview(imp: ContributionImport) -> list:
     finally:
         imp.file.close()
     try:
-        rows = imports.read_rows(content, imp.original_name)
+        rows = imports.read_rows(content, imp.original_name, limit=PREVIEW_ROWS)
     except imports.ImportFileError:
         return []
     errors = {e["line"]: e["messages"] for e in imp.errors}
-    return [{"line": line, "raw": raw, "errors": errors.get(line, [])}
+    # Cells were read up to their limit (2,001 characters): the preview shows their start.
+    return [{"line": line, "raw": {k: imports.echo(v) if isinstance(v, str) else v
+                                   for k, v in raw.items()},
+             "errors": errors.get(line, [])}
             for line, raw in rows[:PREVIEW_ROWS]]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from contribbudget import limits
 from contribbudget.money import format_hours
 from contribbudget.permissions import (
     can_edit_contribution,
@@ -22,10 +23,10 @@ from contribbudget.permissions import (
 )
 from contribbudget.services import history_of
 
-from .. import selectors, services, timesheet
+from .. import calendar, selectors, services, timesheet
 from ..forms import ContributionForm, RejectForm, apply_service_errors
 from ..models import Contribution
-from ..parsing import iso_week, parse_week
+from ..parsing import ParseError, iso_week, parse_week, week_start
 from .common import member_or_404
 
 
@@ -133,10 +134,15 @@ def week(request):
     """The week timesheet: ``?week=2026-W47`` or ``?date=2026-11-23``."""
     member = member_or_404(request)
     today = timezone.localdate()
-    monday = parse_week(request.GET.get("week") or request.POST.get("week"),
-                        request.GET.get("date"), today)
     status = 200
-    if request.method == "POST":
+    try:
+        monday = parse_week(request.GET.get("week") or request.POST.get("week"),
+                            request.GET.get("date"), today)
+    except ParseError as error:
+        # Out of range: say so and show this week; a POST for that week saves nothing.
+        messages.error(request, str(error))
+        monday, status = week_start(today), 400
+    if request.method == "POST" and status == 200:
         rows = timesheet.rows_from_post(member, monday, request.POST)
         try:
             result = timesheet.timesheet_save(member=member, actor=request.user, monday=monday,
@@ -154,6 +160,11 @@ def week(request):
             else:
                 messages.success(request, _("Semaine enregistrée en brouillon."))
             return redirect(reverse("contributions:week") + "?week=" + iso_week(monday))
+    elif request.GET.get("copier"):
+        rows = calendar.copy_previous_week(member, monday,
+                                           with_hours=request.GET.get("heures") == "1")
+        messages.info(request, _("Lignes de la semaine précédente copiées : vérifiez, puis "
+                                 "enregistrez."))
     else:
         rows = timesheet.build_rows(member, monday, blank_rows=1 if _has_rows(member, monday)
                                     else 2)
@@ -169,6 +180,8 @@ def week(request):
         "this_week": iso_week(today), "is_current": monday == timesheet.week_days(monday)[0]
         and monday <= today <= days[-1], "can_go_next": days[-1] < today,
         "envelopes": envelopes, "kinds": timesheet.TIMESHEET_KINDS, "today": today,
+        "calendar": calendar.calendar_days(member, days),
+        "description_max": limits.DESCRIPTION,
     }, status=status)
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -23,11 +24,12 @@ from ..forms import PreferencesForm, apply_service_errors
 from ..tables import ContributionTable
 from .common import member_or_404
 
+# Lazy: translated when an export is written, in the reader's language.
 EXPORT_COLUMNS = [
-    Column(_("Date"), "date"), Column(_("Projet")), Column(_("Enveloppe")), Column(_("Type")),
-    Column(_("Description")), Column(_("Heures"), "hours"), Column(_("Statut")),
-    Column(_("Temps salarié")), Column(_("Invité·e par")), Column(_("Lien vers le livrable")),
-    Column(_("Motif du refus")),
+    Column(_lazy("Date"), "date"), Column(_lazy("Projet")), Column(_lazy("Enveloppe")),
+    Column(_lazy("Type")), Column(_lazy("Description")), Column(_lazy("Heures"), "hours"),
+    Column(_lazy("Statut")), Column(_lazy("Temps salarié")), Column(_lazy("Invité·e par")),
+    Column(_lazy("Lien vers le livrable")), Column(_lazy("Motif du refus")),
 ]
 
 

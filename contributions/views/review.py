@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contribbudget.permissions import get_member_for
+from contribbudget.querystring import id_param
 
 from .. import selectors, services
 from ..forms import RejectForm
@@ -23,9 +24,9 @@ PAGE_SIZE = 100
 def validation(request):
     get_member_for(request.user, action="review")
     queue = selectors.validation_queue(request.user)
-    project = request.GET.get("project", "")
-    if project.isdigit():
-        queue = queue.filter(project_id=int(project))
+    project = id_param(request.GET.get("project"))
+    if project is not None:
+        queue = queue.filter(project_id=project)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     totals = selectors.queue_group_totals(queue)
     rows = list(page.object_list)
@@ -37,7 +38,7 @@ def validation(request):
     return render(request, "contributions/validation.html", {
         "page": page, "rows": rows, "reject_form": RejectForm(),
         "projects": selectors.reviewable_projects(request.user).order_by("name"),
-        "project": project,
+        "project": str(project) if project is not None else "",
     })
 
 

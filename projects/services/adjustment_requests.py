@@ -1,14 +1,17 @@
 """A contributor asks for an envelope adjustment; a pilot accepts or refuses it."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from contribbudget import limits
+from contribbudget.limits import check_length, length_error
+from contribbudget.links import absolute_url
 from contribbudget.models import AuditEvent, Member
 from contribbudget.permissions import ensure_can_request_adjustment
 from contribbudget.services import audit_record
@@ -25,7 +28,7 @@ from .envelopes import envelope_adjust
 # --- Adjustment requests ---------------------------------------------------------------------
 
 def _envelope_url(envelope: Envelope) -> str:
-    return settings.SITE_URL + reverse("projects:envelope_detail", args=[envelope.pk])
+    return absolute_url(reverse("projects:envelope_detail", args=[envelope.pk]))
 
 
 @transaction.atomic
@@ -42,6 +45,10 @@ def adjustment_request_create(*, envelope: Envelope, requested_by: Member, delta
         errors["work_estimate"] = [_("Estimez le travail : combien d'heures, pour quoi ?")]
     if not (reason or "").strip():
         errors["reason"] = [_("Indiquez le motif de la demande.")]
+    check_length((work_estimate or "").strip(), limits.WORK_ESTIMATE, "work_estimate",
+                 lambda name, message: errors.setdefault(name, []).append(message))
+    check_length((reason or "").strip(), limits.REASON, "reason",
+                 lambda name, message: errors.setdefault(name, []).append(message))
     if errors:
         raise ValidationError(errors)
     request = AdjustmentRequest.objects.create(
@@ -77,11 +84,17 @@ def adjustment_request_decide(*, request: AdjustmentRequest, decided_by: Member,
     if not accept and not comment:
         raise ValidationError({"comment": _("Expliquez le refus à la personne qui a fait la "
                                             "demande.")})
+    too_long = length_error(comment, limits.COMMENT)
+    if too_long:
+        raise ValidationError({"comment": too_long})
     if accept:
         reason = _("Demande de %(who)s acceptée : %(reason)s") % {
             "who": request.requested_by.full_name, "reason": request.reason}
         if comment:
             reason += f" — {comment}"
+        # The full texts stay on the request; the adjustment's reason quotes them within
+        # the one limit every reason has.
+        reason = Truncator(reason).chars(limits.REASON)
         envelope_adjust(envelope=request.envelope, delta=request.delta, reason=reason,
                         author=decided_by.user, request=request)
     request.status = (AdjustmentRequest.Status.ACCEPTED if accept

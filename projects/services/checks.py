@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from contribbudget import limits
+from contribbudget.limits import length_error
 from contribbudget.money import ZERO, format_money
 from retributions.models import RetributionRun
 
@@ -93,5 +95,8 @@ def _require_reason(reason: str, field: str = "reason") -> str:
     if not reason:
         raise ValidationError({field: _("Indiquez le motif : chaque changement d'enveloppe "
                                         "est expliqué à l'équipe.")})
+    too_long = length_error(reason, limits.REASON)
+    if too_long:
+        raise ValidationError({field: too_long})
     return reason
 

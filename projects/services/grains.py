@@ -11,6 +11,7 @@ from contribbudget.models import AuditEvent, FieldOfAction, Member
 from contribbudget.permissions import ensure_can_create_grain
 from contribbudget.services import audit_record
 
+from ..grain_rules import grain_holder_check
 from ..models import (
     CoordinationGrain,
     Envelope,
@@ -53,6 +54,8 @@ def grain_create(*, author, member: Member, field: FieldOfAction, project: Proje
     if envelope.project_id != project.pk:
         add("envelope", _("L'enveloppe qui paie le grain doit appartenir au projet piloté "
                           "(« %(project)s »).") % {"project": project.name})
+    Member.objects.select_for_update().filter(pk=member.pk).first()  # one grain at a time
+    grain_holder_check(member=member, field=field, project=project, start=start, end=end, add=add)
     if mode == CoordinationGrain.Mode.SALARIED and not yearly_cost:
         add("yearly_cost", _("Un grain salarié a un coût annuel."))
     if yearly_cost is not None and yearly_cost < 0:

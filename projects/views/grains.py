@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from contribbudget.models import FieldOfAction, NetworkSettings
 from contribbudget.permissions import get_grain_for, get_member_for, is_coordinator
+from contribbudget.services import history_of
 
 from .. import selectors, services
 from ..forms import (
@@ -56,5 +57,6 @@ def grain_detail(request, pk: int):
     network = NetworkSettings.load()
     selectors.decorate_grain(grain, network.hours_per_fte_year)
     return render(request, "projects/grain_detail.html", {
-        "grain": grain, "hours_per_fte_year": network.hours_per_fte_year})
+        "grain": grain, "hours_per_fte_year": network.hours_per_fte_year,
+        "history": list(history_of(grain)[:30])})
 

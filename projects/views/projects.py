@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from contribbudget.models import NetworkSettings
 from contribbudget.permissions import get_member_for
+from contribbudget.services import history_of
 
 from .. import selectors
 from ..forms import (
@@ -16,6 +17,9 @@ from ..forms import (
 )
 from ..models import AdjustmentRequest, Project, ProjectRole
 from .common import _chart, _project_with_totals, _rights
+from .team import detail_extras
+
+HISTORY_SHOWN = 30
 
 # --- Projects --------------------------------------------------------------------------------
 
@@ -56,7 +60,11 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
             "others": selectors.project_other_contributors(project),
             "grains": selectors.project_grains(project, network.hours_per_fte_year),
             "chart": _chart(envelopes),
+            # Its team, fundings and grains changes, newest first (one query).
+            "history": list(history_of(project)[:HISTORY_SHOWN]),
         })
+        # Team, open periods, copy and close (projects/views/team.py).
+        context.update(detail_extras(self.request.user, project, rights["can_steer"]))
         if rights["can_steer"]:
             context["outliers"] = selectors.daily_rate_outliers(
                 team, envelopes, network.daily_rate_outlier_factor)

@@ -14,15 +14,18 @@ import datetime
 import hashlib
 import logging
 import mimetypes
+import os
+import time
+import uuid
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from celery import shared_task
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -34,6 +37,7 @@ from projects.models import Funding, Project
 
 from ..models import Document, RetributionRun, ShareLink
 from ..selectors import report, statement
+from ..statement_rules import can_order_statement
 from ..svg import consumption_chart
 
 logger = logging.getLogger(__name__)
@@ -65,6 +69,12 @@ def static_url_fetcher(url: str):
     of the PDF and logs it."""
     from weasyprint.urls import URLFetcherResponse  # heavy: see render_pdf
 
+    if url.startswith("data:image/"):
+        # The network's logo, inlined by the template (network.pdf_identity): no fetch.
+        from network.pdf_identity import decode_data_image
+
+        mime_type, content = decode_data_image(url)
+        return URLFetcherResponse(url, content, {"Content-Type": mime_type})
     path = _static_file(url)
     mime_type, _encoding = mimetypes.guess_type(path.name)
     return URLFetcherResponse(url, path.read_bytes(),
@@ -81,19 +91,23 @@ def _fetcher():
     return StaticOnlyFetcher()
 
 
-def render_pdf(html: str) -> tuple[bytes, int]:
+def render_pdf(html: str, **options) -> tuple[bytes, int]:
     """HTML → ``(pdf bytes, page count)`` with WeasyPrint, through :func:`static_url_fetcher`.
-    Relative URLs resolve in the first static directory."""
+    Relative URLs resolve in the first static directory; ``options`` go to ``write_pdf``
+    (``pdf_variant="pdf/a-3b"`` for invoices)."""
     from weasyprint import HTML  # imported here: heavy, only the pdf worker needs it
 
     base_url = _static_roots()[0].as_uri() + "/"
     document = HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).render()
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(**options), len(document.pages)
 
 
 def _base_context(title: str, header_right: str) -> dict:
+    from network.pdf_identity import network_identity
+
     return {"title": title, "generated_at": timezone.localtime(),
-            "header_left": NetworkSettings.load().name, "header_right": header_right}
+            "header_left": NetworkSettings.load().name, "header_right": header_right,
+            "identity": network_identity()}
 
 
 def funder_report_html(*, project: Project, funding: Funding | None = None,
@@ -125,9 +139,15 @@ def statement_html(*, run: RetributionRun, member: Member, invoice_number: str |
         return render_to_string("pdf/statement.html", context)
 
 
-def _set_progress(document: Document, percent: int) -> None:
+def _set_progress(document: Document, percent: int, token: str = "") -> None:
     document.progress = percent
-    Document.objects.filter(pk=document.pk).update(progress=percent)
+    rows = Document.objects.filter(pk=document.pk)
+    if token:
+        rows = rows.filter(claim_token=token)
+    rows.update(progress=percent, heartbeat_at=timezone.now())
+    delay = os.environ.get("CONTRIBBUDGET_TEST_TASK_DELAY")
+    if delay and token:  # test-only: lets the kill -9 test catch a worker mid-render
+        time.sleep(int(delay))  # whole seconds
 
 
 def document_filename(document: Document) -> str:
@@ -140,15 +160,49 @@ def document_filename(document: Document) -> str:
     return f"{base}-v{document.version}.pdf"
 
 
+def _stale_limit() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=settings.DOCUMENT_RENDER_STALE_SECONDS)
+
+
+def document_claim(document_id: int, token: str) -> bool:
+    """Conditional UPDATE, as for runs: a queued document, or one left ``rendering`` (a
+    message delivered again because its worker died takes the render over). The claim
+    token makes the newest claim the only one that may store a file."""
+    return bool(Document.objects.filter(
+        pk=document_id, status__in=[Document.Status.QUEUED, Document.Status.RENDERING]).update(
+        status=Document.Status.RENDERING, claim_token=token, heartbeat_at=timezone.now(),
+        progress=5, error=""))
+
+
+def document_store(*, document_id: int, token: str, pdf: bytes, pages: int) -> bool:
+    """Store the PDF of the render holding claim ``token``; a render that lost its claim
+    meanwhile (taken over, retried) stores nothing and leaves no file behind."""
+    document = Document.objects.select_related("project", "funding", "member").get(pk=document_id)
+    if document.status != Document.Status.RENDERING or document.claim_token != token:
+        return False
+    field = document.file.field
+    name = field.storage.save(field.generate_filename(document, document_filename(document)),
+                              ContentFile(pdf))
+    updated = Document.objects.filter(
+        pk=document_id, status=Document.Status.RENDERING, claim_token=token).update(
+        file=name, checksum=hashlib.sha256(pdf).hexdigest(), page_count=pages,
+        status=Document.Status.READY, progress=100, finished_at=timezone.now(),
+        heartbeat_at=timezone.now())
+    if not updated:
+        field.storage.delete(name)
+    return bool(updated)
+
+
 def document_render(document_id: int) -> Document:
     """Render one queued document (the Celery task's body; ``make bench`` times it).
 
-    Claims the row with a conditional update (queued → rendering), so two workers never
-    render the same document; returns the document unchanged if someone else has it. On any
-    error the row is marked failed with a French message (and the error logged): a failed
-    render is an outcome shown to the user, who can retry, not a crash of the caller."""
-    claimed = Document.objects.filter(pk=document_id, status=Document.Status.QUEUED).update(
-        status=Document.Status.RENDERING, progress=5, error="")
+    Claims the row (:func:`document_claim`), so a render killed with its worker is taken
+    over by the next delivery or a retry; returns the document unchanged if it is not
+    claimable. On any error the row is marked failed with a French message (and the error
+    logged): a failed render is an outcome shown to the user, who can retry, not a crash of
+    the caller."""
+    token = uuid.uuid4().hex
+    claimed = document_claim(document_id, token)
     document = Document.objects.select_related("project", "funding", "run", "member").get(pk=document_id)
     if not claimed:
         return document
@@ -162,30 +216,24 @@ def document_render(document_id: int) -> Document:
             html = statement_html(run=document.run, member=document.member,
                                   invoice_number=document.invoice_number, version=document.version,
                                   issued_on=timezone.localdate(document.created_at))
-        _set_progress(document, 40)
+        _set_progress(document, 40, token)
         pdf, pages = render_pdf(html)
-        _set_progress(document, 90)
-        document.file.save(document_filename(document), ContentFile(pdf), save=False)
-        document.checksum = hashlib.sha256(pdf).hexdigest()
-        document.page_count = pages
-        document.status = Document.Status.READY
-        document.progress = 100
-        document.finished_at = timezone.now()
-        document.save(update_fields=["file", "checksum", "page_count", "status", "progress",
-                                     "finished_at"])
-        return document
+        _set_progress(document, 90, token)
+        document_store(document_id=document_id, token=token, pdf=pdf, pages=pages)
     except Exception as exc:
         logger.exception("document %s failed", document_id)
-        document_mark_failed(document_id=document_id, error=exc)
-        document.refresh_from_db()
-        return document
+        document_mark_failed(document_id=document_id, error=exc, token=token)
+    document.refresh_from_db()
+    return document
 
 
-def document_mark_failed(*, document_id: int, error: BaseException | str) -> None:
+def document_mark_failed(*, document_id: int, error: BaseException | str, token: str = "") -> None:
     message = _("La génération du document a échoué : %(error)s. Vous pouvez réessayer.") % {
         "error": str(error)[:300] or error.__class__.__name__}
-    Document.objects.filter(pk=document_id).exclude(status=Document.Status.READY).update(
-        status=Document.Status.FAILED, error=message, finished_at=timezone.now())
+    rows = Document.objects.filter(pk=document_id).exclude(status=Document.Status.READY)
+    if token:  # only the render that owns the row may fail it
+        rows = rows.filter(claim_token=token)
+    rows.update(status=Document.Status.FAILED, error=message, finished_at=timezone.now())
 
 
 # Defined beside its service (services and their tasks live together, see the README's
@@ -258,7 +306,12 @@ def _allocate_invoice_number() -> str:
 def statement_request(*, author, run: RetributionRun, member: Member,
                       invoice: bool = False) -> Document:
     """Queue a member's statement for an approved run, with a numbered invoice request
-    ("appel à facture") when asked — only for a payee that can invoice (a SIRET)."""
+    ("appel à facture") when asked — only for a payee that can invoice (a SIRET).
+    The author's right is checked first: nothing is created nor numbered for someone who
+    may not read the statement."""
+    if not can_order_statement(author, run, member):
+        raise PermissionDenied(_("Vous ne pouvez demander un relevé que pour vous-même ou "
+                                 "pour un calcul d'un projet que vous pilotez."))
     run = RetributionRun.objects.select_for_update().select_related("envelope__project").get(pk=run.pk)
     if run.status != RetributionRun.Status.APPROVED:
         raise ValidationError({"run": _("Seul un calcul approuvé donne lieu à un relevé.")})
@@ -299,11 +352,18 @@ def statement_request(*, author, run: RetributionRun, member: Member,
 
 @transaction.atomic
 def document_retry(*, document: Document, actor) -> Document:
-    """Send a failed document back to the queue (same row: a failed document was never
-    issued, so there is nothing to keep)."""
-    updated = Document.objects.filter(pk=document.pk, status=Document.Status.FAILED).update(
-        status=Document.Status.QUEUED, progress=0, error="", finished_at=None)
+    """Send a failed document, or one whose render was interrupted (stale heartbeat: its
+    worker died), back to the queue — same row: it was never issued, so there is nothing to
+    keep. A render still alive cannot be retried (it would render twice)."""
+    stale = Q(status=Document.Status.RENDERING) & (
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=_stale_limit()))
+    updated = Document.objects.filter(Q(status=Document.Status.FAILED) | stale, pk=document.pk).update(
+        status=Document.Status.QUEUED, progress=0, error="", finished_at=None, claim_token="")
     if not updated:
+        if Document.objects.filter(pk=document.pk, status=Document.Status.RENDERING).exists():
+            raise ValidationError(_("Ce document est en cours de génération : attendez qu'il "
+                                    "soit prêt ou, s'il reste bloqué, réessayez dans quelques "
+                                    "minutes."))
         raise ValidationError(_("Seul un document en échec peut être relancé."))
     document.refresh_from_db()
     _enqueue(document)

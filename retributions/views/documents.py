@@ -9,8 +9,6 @@ Who may do what with documents (checked here for every object):
 """
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contribbudget import exports
+from contribbudget import export_jobs, exports
 from contribbudget.models import Member
 from contribbudget.permissions import (  # noqa: F401 - can_manage_document: old home
     can_manage_document,
@@ -34,14 +32,13 @@ from contribbudget.permissions import (  # noqa: F401 - can_manage_document: old
     piloted_project_ids,
     sees_all_finances,
 )
-from contributions.models import Contribution
-from projects.models import Envelope, Project
-from projects.selectors import envelopes_with_totals
+from contribbudget.querystring import BadParameter, slug_param, year_param
+from projects.models import Project
 
+from .. import exports as network_exports
 from ..forms_documents import ContributionExportFilter, FunderReportForm, StatementForm
 from ..models import Document, RetributionLine, RetributionRun, ShareLink
 from ..selectors.desk import cached_year_totals
-from ..selectors.report import COUNTED, valuation
 from ..services import documents as services
 
 
@@ -81,10 +78,12 @@ def desk(request):
     """The treasurer's desk: documents, the year's totals, the exports."""
     get_member_for(request.user, action="finance")
     today = timezone.localdate()
+    status = 200
     try:
-        year = int(request.GET.get("annee", today.year))
-    except ValueError:
-        year = today.year
+        year = year_param(request.GET.get("annee"), today.year)
+    except BadParameter as error:
+        messages.error(request, str(error))
+        year, status = today.year, 400
     documents = (Document.objects.select_related("project", "funding", "member", "run__envelope",
                                                  "author__member")
                  .order_by("-created_at", "-pk"))
@@ -94,7 +93,7 @@ def desk(request):
         "page": page, "documents": page.object_list,
         "export_filter": ContributionExportFilter(),
         "projects": Project.objects.order_by("name").only("name", "slug"),
-    })
+    }, status=status)
 
 
 # --- Documents -----------------------------------------------------------------------------
@@ -150,6 +149,8 @@ def document_create(request):
 def _progress_context(document: Document) -> dict:
     state = {Document.Status.QUEUED: "queued", Document.Status.RENDERING: "running",
              Document.Status.READY: "done", Document.Status.FAILED: "failed"}[document.status]
+    if document.render_is_stale:
+        state = "failed"  # its worker died: the page offers the retry
     return {"percent": document.progress, "state": state, "error": document.error,
             "label": document.get_status_display(), "job_id": f"document-{document.pk}",
             "poll_url": reverse("retributions:document_progress", args=[document.pk]),
@@ -177,7 +178,8 @@ def document_progress(request, pk: int):
     the download link (or the failure and its retry button) appears."""
     document = get_document_for(request.user, pk)
     response = render(request, "includes/_progress.html", _progress_context(document))
-    if document.status in (Document.Status.READY, Document.Status.FAILED) and request.headers.get("HX-Request"):
+    finished = document.status in (Document.Status.READY, Document.Status.FAILED)
+    if (finished or document.render_is_stale) and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 
@@ -186,7 +188,7 @@ def _pdf_response(document: Document, *, as_attachment: bool) -> FileResponse:
     if document.status != Document.Status.READY or not document.file:
         raise Http404
     return FileResponse(document.file.open("rb"), as_attachment=as_attachment,
-                        filename=document.file.name.rsplit("/", 1)[-1],
+                        filename=services.document_filename(document),
                         content_type="application/pdf")
 
 
@@ -246,127 +248,44 @@ def shared_document(request, token: str):
 
 # --- Exports (network-wide, for treasurers) ------------------------------------------------
 
-C = exports.Column
-CONTRIBUTION_COLUMNS = [
-    C("Date", "date"), C("Membre"), C("Lieu d'attache"), C("Projet"), C("Enveloppe"),
-    C("Type"), C("Heures", "hours"), C("Temps salarié"), C("Statut"), C("Description"),
-    C("Valorisation", "money"),
-]
-ENVELOPE_COLUMNS = [
-    C("Projet"), C("Enveloppe"), C("Type"), C("Règle"), C("Coût journalier", "money"),
-    C("Montant", "money"), C("Heures validées", "hours"), C("Valorisation", "money"),
-    C("Distribué", "money"), C("Disponible", "money"),
-]
-LINE_COLUMNS = [
-    C("Projet"), C("Enveloppe"), C("Début de période", "date"), C("Fin de période", "date"),
-    C("Membre"), C("Heures", "hours"), C("Heures pondérées", "hours"), C("Valorisation", "money"),
-    C("Part", "money"), C("Bénéficiaire"), C("SIRET"), C("Payée le", "date"),
-    C("Référence du paiement"),
-]
+EXPORTS = {"contributions": network_exports.CONTRIBUTIONS, "envelopes": network_exports.ENVELOPES,
+           "lines": network_exports.LINES, "payments": network_exports.PAYMENTS}
 
 
-def _export_fmt(request) -> str:
-    fmt = request.GET.get("format", "csv")
-    if fmt not in exports.FORMATS:
-        raise Http404
-    return fmt
-
-
-def _filter_or_400(form) -> dict:
-    if not form.is_valid():
-        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        raise ValidationError(errors)
-    return form.cleaned_data
-
-
-def _contribution_rows(data: dict):
-    qs = Contribution.objects.all()
-    qs = qs.filter(status=data["status"]) if data.get("status") else qs.filter(status__in=COUNTED)
-    if data.get("project"):
-        qs = qs.filter(project=data["project"])
-    if data.get("date_from"):
-        qs = qs.filter(date__gte=data["date_from"])
-    if data.get("date_to"):
-        qs = qs.filter(date__lte=data["date_to"])
-    statuses = dict(Contribution.Status.choices)
-    kinds = dict(Contribution.Kind.choices)
-    rows = (qs.order_by("date", "pk").values_list(
-        "date", "member__first_name", "member__last_name", "member__home_place__name",
-        "project__name", "envelope__name", "kind", "hours", "salaried", "status", "description",
-        "envelope__daily_rate", "envelope__hours_per_day").iterator(chunk_size=2000))
-    for (date, first, last, place, project, envelope, kind, hours, salaried, status, description,
-         rate, per_day) in rows:
-        yield (date, f"{first} {last}", place or "", project, envelope, str(kinds.get(kind, kind)),
-               hours, _("oui") if salaried else _("non"), str(statuses.get(status, status)),
-               description, valuation(hours, rate, per_day) if status in COUNTED else None)
-
-
-def _envelope_rows(project: Project | None):
-    qs = Envelope.objects.select_related("project").order_by("project__name", "pk")
-    if project is not None:
-        qs = qs.filter(project=project)
-    for e in envelopes_with_totals(qs):
-        yield (e.project.name, e.name, e.get_kind_display(), e.get_rule_display(), e.daily_rate,
-               e.amount, e.validated_hours, valuation(e.validated_hours, e.daily_rate, e.hours_per_day),
-               e.distributed, e.amount - e.distributed)
-
-
-def _line_rows(project: Project | None, paid_only: bool, year: int | None):
-    qs = (RetributionLine.objects.filter(run__status=RetributionRun.Status.APPROVED)
-          .select_related("run__envelope__project", "member", "payee_place")
-          .order_by("run__envelope__project__name", "run__period_start", "run", "member__last_name"))
-    if project is not None:
-        qs = qs.filter(run__envelope__project=project)
-    if paid_only:
-        qs = qs.filter(paid_on__isnull=False)
-        if year:
-            qs = qs.filter(paid_on__year=year)
-    elif year:
-        qs = qs.filter(run__period_end__year=year)
-    payees = dict(RetributionLine.Payee.choices)
-    for line in qs.iterator(chunk_size=2000):
-        run = line.run
-        if line.payee == RetributionLine.Payee.PLACE:
-            place = line.payee_place
-            payee, siret = (place.name, place.siret) if place else ("", "")
-        elif line.payee == RetributionLine.Payee.SELF:
-            payee, siret = line.member.full_name, line.member.siret
-        else:
-            payee, siret = str(payees[line.payee]), ""
-        yield (run.envelope.project.name, run.envelope.name, run.period_start, run.period_end,
-               line.member.full_name, line.hours, line.weighted_hours, line.valued, line.money,
-               payee, siret, line.paid_on, line.payment_reference)
-
-
-EXPORTS = {"contributions": "contributions", "envelopes": "enveloppes", "lines": "lignes-de-retribution",
-           "payments": "paiements"}
+def _bad_request(message: str) -> HttpResponse:
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 @login_required
 def desk_export(request, table: str):
-    """CSV / XLSX of the network's contributions, envelopes, retribution lines or payments,
-    with the filters of the desk's forms (``project``, ``status``, ``date_from``, ``date_to``,
-    ``annee``)."""
+    """CSV (streamed) or XLSX (built by a task, with its progress page) of the network's
+    contributions, envelopes, retribution lines or payments, with the filters of the desk's
+    forms (``project``, ``status``, ``date_from``, ``date_to``, ``annee``)."""
     get_member_for(request.user, action="finance")
     if table not in EXPORTS:
         raise Http404
-    fmt = _export_fmt(request)
-    project = None
+    fmt = request.GET.get("format", "csv")
+    if fmt not in exports.FORMATS:
+        raise Http404
+    params: dict = {}
     if request.GET.get("project"):
-        project = Project.objects.filter(slug=request.GET["project"]).first()
-        if project is None:
-            return HttpResponse(_("Projet inconnu."), status=400, content_type="text/plain; charset=utf-8")
-    year = request.GET.get("annee")
-    year = int(year) if year and year.isdigit() else None
-    basename = f"{EXPORTS[table]}-{datetime.date.today():%Y-%m-%d}"
+        slug = slug_param(request.GET["project"])
+        if not slug or not Project.objects.filter(slug=slug).exists():
+            return _bad_request(_("Projet inconnu."))
+        params["project"] = slug
+    try:
+        params["annee"] = year_param(request.GET.get("annee"), None)
+    except BadParameter as error:
+        return _bad_request(str(error))
     if table == "contributions":
-        try:
-            data = _filter_or_400(ContributionExportFilter(request.GET))
-        except ValidationError as error:
-            return HttpResponse(" ".join(error.messages), status=400,
-                                content_type="text/plain; charset=utf-8")
-        return exports.export_response(fmt, CONTRIBUTION_COLUMNS, _contribution_rows(data), basename)
-    if table == "envelopes":
-        return exports.export_response(fmt, ENVELOPE_COLUMNS, _envelope_rows(project), basename)
-    return exports.export_response(fmt, LINE_COLUMNS,
-                                   _line_rows(project, table == "payments", year), basename)
+        form = ContributionExportFilter(request.GET)
+        if not form.is_valid():
+            return _bad_request("; ".join(str(e) for errs in form.errors.values() for e in errs))
+        data = form.cleaned_data
+        params = {"project": data["project"].slug if data.get("project") else None,
+                  "status": data.get("status") or None,
+                  "date_from": data["date_from"].isoformat() if data.get("date_from") else None,
+                  "date_to": data["date_to"].isoformat() if data.get("date_to") else None}
+    elif table == "payments":
+        params["status"] = "paid"
+    return export_jobs.export_response(request, EXPORTS[table], fmt, params)

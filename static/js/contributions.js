@@ -62,7 +62,8 @@
           const locked = td.querySelector(".ts-locked");
           let h = 0;
           if (input) h = parseHours(input.value);
-          else if (locked && !td.querySelector(".badge-rejected")) h = parseHours(locked.textContent.replace(/\s*h$/, ""));
+          // A locked cell says what it counts (refused hours excluded) in data-hours.
+          else if (locked) h = Number(locked.dataset.hours || 0);
           rowTotal += h; days[j] += h;
         });
         const cell = tr.querySelector(".ts-row-total");
@@ -140,6 +141,7 @@
     const data = document.getElementById("weekly-data");
     if (!canvas || !data || typeof Chart === "undefined") return;
     const series = JSON.parse(data.textContent);
+    const narrow = window.matchMedia("(max-width: 600px)").matches;
     new Chart(canvas, {
       type: "bar",
       data: { labels: series.labels, datasets: [{ label: "Heures", data: series.values.map(Number),
@@ -147,7 +149,10 @@
       options: { responsive: true, maintainAspectRatio: false,
         plugins: { legend: { display: false },
           tooltip: { callbacks: { label: (ctx) => fmt(ctx.parsed.y) } } },
-        scales: { y: { beginAtZero: true, ticks: { callback: (v) => v + " h" } } } },
+        scales: {
+          // French ticks ("12,5 h"), fewer and smaller on a phone.
+          y: { beginAtZero: true, ticks: { callback: (v) => fmt(v), maxTicksLimit: narrow ? 5 : 8 } },
+          x: { ticks: { autoSkip: true, maxRotation: narrow ? 60 : 0, font: { size: narrow ? 10 : 12 } } } } },
     });
   }
 

@@ -9,6 +9,9 @@ document.addEventListener("DOMContentLoaded", () => {
   const lang = document.documentElement.lang || "fr";
   const numbers = (values) => values.map((v) => Number(v)); // display only, never stored
   const money = new Intl.NumberFormat(lang, { style: "currency", currency: "EUR" });
+  // Axis ticks in whole euros ("25 000 €"); fewer of them on a phone.
+  const tick = new Intl.NumberFormat(lang, { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+  const narrow = window.matchMedia("(max-width: 600px)").matches;
   const series = data.series; // translated by the server
   new Chart(canvas, {
     type: "bar",
@@ -24,8 +27,14 @@ document.addEventListener("DOMContentLoaded", () => {
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label} : ${money.format(c.parsed.y)}` } } },
-      scales: { y: { beginAtZero: true, ticks: { callback: (v) => money.format(v) } } },
+      plugins: {
+        legend: { position: narrow ? "bottom" : "top", labels: { boxWidth: 12, font: { size: narrow ? 11 : 12 } } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label} : ${money.format(c.parsed.y)}` } },
+      },
+      scales: {
+        y: { beginAtZero: true, ticks: { callback: (v) => tick.format(v), maxTicksLimit: narrow ? 5 : 8, font: { size: narrow ? 10 : 12 } } },
+        x: { ticks: { autoSkip: true, maxRotation: narrow ? 60 : 0, font: { size: narrow ? 10 : 12 } } },
+      },
     },
   });
 });

@@ -41,7 +41,7 @@ def test_pilot_transfers_between_envelopes_and_coordinator_creates_a_grain(brows
     source = envelope_row(page, "Coordination")
     target = envelope_row(page, "Communication")
     source_before, target_before = amount_in(source), amount_in(target)
-    bar_before = target.locator(".bar > span").get_attribute("style")
+    bar_before = target.locator(".bar > span").get_attribute("class")  # w-NN (CSP: no style)
     assert page.locator("#envelopes-chart").is_visible()
 
     page.get_by_role("button", name="Virement entre enveloppes").click()
@@ -59,7 +59,7 @@ def test_pilot_transfers_between_envelopes_and_coordinator_creates_a_grain(brows
     assert "Virement entre enveloppes enregistré" in page.locator(".messages").inner_text()
     assert amount_in(source) == source_before - 500
     assert amount_in(target) == target_before + 500
-    assert target.locator(".bar > span").get_attribute("style") != bar_before
+    assert target.locator(".bar > span").get_attribute("class") != bar_before
 
     target.get_by_role("link", name="Communication").click()
     history = page.locator(".history-table")

@@ -92,4 +92,4 @@ def test_pilot_runs_approves_contributor_sees_treasurer_pays(browser_page, monke
     content = open(download_info.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert rows[0][0] == "Bénéficiaire"
-    assert any(r[4] == "Camille Roux" and r[10] == "VIR-TEST-001" for r in rows[1:])
+    assert any(r[4] == "Camille Roux" and r[-1] == "VIR-TEST-001" for r in rows[1:])

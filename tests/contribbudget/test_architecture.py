@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("contribbudget", "projects", "contributions", "retributions", "demo")
+APPS = ("contribbudget", "projects", "contributions", "retributions", "network", "demo")
 MAX_LINES = 400
 #: The modules of the base app allowed to name the other apps: the site around them.
 BASE_SITE_MODULES = {

@@ -1,13 +1,12 @@
-"""Home pages per role, login, invitations, and the French error pages."""
-import re
+"""Home pages per role, login, and the French error pages (invitations:
+test_invitations.py)."""
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.db import IntegrityError
 from django.urls import reverse
 
-from contribbudget.models import Invitation, Member
+from contribbudget.models import Member
 
 from .. import factories
 
@@ -75,54 +74,12 @@ def test_home_page_query_count_does_not_grow_with_rows(world, client_for, django
     assert len(large) == len(small)
 
 
-def test_coordinator_invites_a_member_who_signs_up_through_the_link(
-        world, client_for, client, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(world.coordinator).post(reverse("invitation_create"), {
-            "email": "nouvelle@example.org", "first_name": "Nour", "last_name": "Haddad"})
-    assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    link = re.search(r"http://\S+/invitations/\S+/", mail.outbox[0].body).group(0)
-    path = link.split("8000", 1)[1] if "8000" in link else link
-    response = client.get(path)
-    assert response.status_code == 302 and "/accounts/signup/" in response["Location"]
-    response = client.post(reverse("account_signup"), {
-        "email": "nouvelle@example.org", "password1": "une-phrase-de-passe-longue",
-        "password2": "une-phrase-de-passe-longue"})
-    assert response.status_code == 302
-    member = Member.objects.get(user__email="nouvelle@example.org")
-    assert member.first_name == "Nour"
-    assert Invitation.objects.get(email="nouvelle@example.org").accepted_at is not None
-
-
 def test_sign_up_is_closed_without_an_invitation(client):
     response = client.get(reverse("account_signup"))
     assert "fermée" in response.content.decode().lower() or "closed" not in response.content.decode().lower()
     client.post(reverse("account_signup"), {"email": "x@example.org", "password1": "une-phrase-longue-1",
                                             "password2": "une-phrase-longue-1"})
     assert not Member.objects.filter(user__email="x@example.org").exists()
-
-
-def test_invitation_form_rejects_bad_input_in_french_and_keeps_it(world, client_for):
-    response = client_for(world.coordinator).post(reverse("invitation_create"), {
-        "email": "pas-un-courriel", "first_name": "Nour", "last_name": ""})
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "Saisissez une adresse de courriel valide" in body
-    assert "Ce champ est obligatoire" in body
-    assert 'value="Nour"' in body and 'value="pas-un-courriel"' in body
-    assert not Invitation.objects.exists()
-
-
-def test_invitation_refuses_an_existing_account(world, client_for):
-    response = client_for(world.coordinator).post(reverse("invitation_create"), {
-        "email": world.pilot.user.email, "first_name": "M", "last_name": "B"})
-    assert "déjà un compte" in response.content.decode()
-
-
-@pytest.mark.parametrize("role", ["contributor", "pilot", "treasurer", "outsider"])
-def test_only_coordinators_invite(world, client_for, role):
-    assert client_for(getattr(world, role)).get(reverse("invitation_create")).status_code == 403
 
 
 def test_database_constraint_violation_is_a_clear_page_not_a_500(rf, world):

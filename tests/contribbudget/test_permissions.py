@@ -97,3 +97,43 @@ def test_only_the_author_edits_and_never_a_retributed_row(world):
     assert not permissions.can_edit_contribution(world.pilot.user, row)
     row.status = Contribution.Status.RETRIBUTED
     assert not permissions.can_edit_contribution(world.contributor.user, row)
+
+
+# --- Setting up projects, fundings, open periods (issue 11) ---------------------------------
+
+SETUP_MATRIX = {
+    #               set up  copy world.project  change its fundings
+    "contributor": (False, False, False),
+    "pilot": (False, True, True),
+    "treasurer": (False, False, False),
+    "coordinator": (True, True, True),
+    "outsider": (False, False, False),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_setup_copy_and_funding_rights_per_role(world, role):
+    user = getattr(world, role).user
+    funding = world.project.fundings.get()
+    try:
+        permissions.get_funding_for(user, funding.pk)
+        fundings = True
+    except PermissionDenied:
+        fundings = False
+    got = (permissions.can_set_up_projects(user), permissions.can_copy_project(user, world.project),
+           fundings)
+    assert got == SETUP_MATRIX[role]
+
+
+def test_setup_and_funding_lookups_are_404_for_anonymous_and_unknown_ids(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(Http404):
+        permissions.require_project_setup(AnonymousUser())
+    with pytest.raises(Http404):
+        permissions.get_funding_for(world.coordinator.user, 999999)
+    with pytest.raises(Http404):
+        permissions.get_open_period_for(world.coordinator.user, 999999)
+    with pytest.raises(PermissionDenied):
+        permissions.require_project_setup(world.pilot.user)
+    permissions.require_project_setup(world.pilot.user, world.project)  # copying their own

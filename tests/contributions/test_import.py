@@ -137,8 +137,10 @@ def test_xlsx_files_are_read(world, client_for, django_capture_on_commit_callbac
 
 def test_missing_columns_are_explained(world, client_for):
     file = SimpleUploadedFile("x.csv", b"email;date\na@b.c;01/01/2026\n")
-    imp, url = upload(client_for(world.pilot), file)
-    assert "Colonnes manquantes" in client_for(world.pilot).get(url).content.decode()
+    response = client_for(world.pilot).post(UPLOAD, {"file": file})
+    assert response.status_code == 200  # refused on the form, nothing stored
+    assert "Colonnes manquantes" in response.content.decode()
+    assert not ContributionImport.objects.exists()
 
 
 def test_a_contributor_cannot_import(world, client_for):

@@ -12,6 +12,7 @@ from contribbudget.models import AuditEvent
 from contributions.models import Contribution
 
 from .. import factories
+from ..exports_support import body
 
 pytestmark = pytest.mark.django_db
 MINE = reverse("contributions:mine")
@@ -45,7 +46,7 @@ def test_xlsx_export_contains_what_is_filtered_with_typed_cells(world, client_fo
     factories.contribution(world.pilot, world.envelope, description="Pas à moi", status="submitted")
     response = client_for(world.contributor).get(MINE, {"status": "validated", "export": "xlsx"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(body(response))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:7] == ("Date", "Projet", "Enveloppe", "Type", "Description", "Heures", "Statut")
     assert len(rows) == 2
@@ -56,7 +57,7 @@ def test_xlsx_export_contains_what_is_filtered_with_typed_cells(world, client_fo
 def test_csv_export_is_french(world, client_for):
     factories.contribution(world.contributor, world.envelope, hours=Decimal("1.5"))
     response = client_for(world.contributor).get(MINE, {"export": "csv"})
-    text = response.content.decode("utf-8-sig")
+    text = body(response).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Date;Projet;Enveloppe")
     assert ";1,50;" in text
 
@@ -130,7 +131,7 @@ def test_export_never_contains_another_members_rows(world, client_for):
     factories.contribution(world.pilot, world.envelope, description="Secret du pilote")
     client = client_for(world.contributor)
     response = client.get(MINE, {"export": "csv", "member": world.pilot.pk})
-    assert "Secret du pilote" not in response.content.decode("utf-8-sig")
+    assert "Secret du pilote" not in body(response).decode("utf-8-sig")
 
 
 def test_a_pilot_sees_a_submitted_contribution_of_their_project_but_cannot_edit_it(world, client_for):

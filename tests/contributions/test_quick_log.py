@@ -52,7 +52,14 @@ def test_quick_log_defaults_to_the_last_used_project_and_envelope(world, client_
     assert f'<option value="{env2.pk}" selected data-project="{world.project.pk}">' in body
 
 
-def test_quick_log_lists_only_the_members_projects(world, client_for):
+def test_quick_log_lists_the_members_projects_and_marks_open_ones(world, client_for):
+    body = client_for(world.contributor).get(URL).content.decode()
+    assert "Légumerie</option>" in body and "Festival (ouvert)</option>" in body
+
+
+def test_quick_log_hides_projects_in_a_closed_period(world, client_for):
+    world.other_project.is_open = False
+    world.other_project.save()
     body = client_for(world.contributor).get(URL).content.decode()
     assert "Légumerie" in body and "Festival" not in body
 

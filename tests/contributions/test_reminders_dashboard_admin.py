@@ -3,6 +3,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -102,3 +103,17 @@ def test_admin_obeys_the_rules(world, admin_client):
     data.update(envelope=world.envelope.pk, hours="1.25")
     response = admin_client.post(reverse("admin:contributions_contribution_add"), data)
     assert response.status_code == 302 and Contribution.objects.count() == 1
+
+
+def test_weekly_reminder_links_to_last_weeks_grid_and_counts_drafts(world):
+    old = datetime.date(2026, 10, 1)
+    factories.contribution(world.contributor, world.envelope, date=old, hours=Decimal("2.50"),
+                           created_at=timezone.make_aware(datetime.datetime(2026, 10, 1, 9)))
+    factories.contribution(world.contributor, world.envelope, date=old, hours=Decimal("1.00"),
+                           created_at=timezone.make_aware(datetime.datetime(2026, 10, 1, 9)))
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 9, 0), tick=False):  # a Monday
+        tasks.send_weekly_reminders()
+    message = next(m for m in mail.outbox if world.contributor.user.email in m.to)
+    assert "/contributions/semaine/?week=2026-W48" in message.body
+    assert "semaine du 23 novembre 2026" in message.body
+    assert "3,5\u00a0h sont encore en brouillon" in message.body

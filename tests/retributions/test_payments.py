@@ -1,10 +1,7 @@
 """Payments: the treasurer marks approved lines paid, in bulk, and exports them by payee."""
-import csv
 import datetime
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -14,6 +11,7 @@ from retributions.models import RetributionLine
 from retributions.services import payments
 from retributions.services import runs as svc
 from tests import factories
+from tests.exports_support import csv_rows, download, xlsx_rows
 
 from .runs_support import computed_run, validated
 
@@ -83,14 +81,12 @@ def test_payments_page_marks_paid_and_keeps_the_ticks_on_error(world, approved, 
 
 def test_payment_list_exports_group_by_payee(world, approved, client_for):
     client = client_for(world.treasurer)
-    response = client.get(reverse("retributions:payments"), {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = csv_rows(download(client, reverse("retributions:payments"), {"export": "csv"}))
     assert rows[0][0] == "Bénéficiaire"
     payees = [r[0] for r in rows[1:]]
     assert "La Fabrique" in payees and len(rows) == 3  # the volunteer is not a payment
-    response = client.get(reverse("retributions:payments"), {"export": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    amounts = [row[8] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    sheet = xlsx_rows(download(client, reverse("retributions:payments"), {"export": "xlsx"}))
+    amounts = [row[9] for row in sheet[1:]]
     assert sum(Decimal(str(a)) for a in amounts) == approved.distributed
 
 

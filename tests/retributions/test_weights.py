@@ -40,7 +40,8 @@ def test_coordination_on_a_contributive_grain_of_this_envelope_counts_one(world)
     grain = factories.grain(c, world.envelope, start=START, end=END + datetime.timedelta(days=30))
     other_grain = factories.grain(c, world.other_envelope, start=START,
                                   end=END + datetime.timedelta(days=30))
-    salaried_grain = factories.grain(c, world.envelope, start=START,
+    # Another field: one grain per member, field and period.
+    salaried_grain = factories.grain(c, world.envelope, field=factories.field(), start=START,
                                      end=END + datetime.timedelta(days=30), mode="salaried",
                                      yearly_cost=Decimal("9000.00"))
     validated(c, world.envelope, "3.00", kind="coordination", grain=grain)

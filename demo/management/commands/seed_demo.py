@@ -18,6 +18,7 @@ from contribbudget.models import Member
 from ...activity import log_contributions, retribute
 from ...data import DEMO_ACCOUNTS
 from ...network import DemoNetwork
+from ...treasury import seed_treasury
 
 DUMMY_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
@@ -36,8 +37,9 @@ class Command(BaseCommand):
             net.build()
             count = log_contributions(net)
             runs = retribute(net)
+            treasury = seed_treasury()  # bank details, a mandate and its invoice (demo/treasury.py)
         summary = {"calculs": runs, "lieux": len(net.places), "membres": Member.objects.count(),
                    "projets": len(net.projects), "grains": len(net.grains),
-                   "contributions": count}
+                   "contributions": count, **treasury}
         self.stdout.write(self.style.SUCCESS(
             "Démo créée : " + ", ".join(f"{k} {v}" for k, v in summary.items())))

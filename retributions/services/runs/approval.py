@@ -19,6 +19,8 @@ from projects.models import Adjustment, Envelope, Project
 from ... import engine
 from ... import selectors_runs as sel
 from ...models import LedgerEntry, RetributionRun
+from ...run_rules import approval_refusal
+from .. import invoicing
 from .computing import Status, _gather
 from .lifecycle import _lock_run
 
@@ -81,11 +83,10 @@ def run_approve(*, actor, run: RetributionRun) -> RetributionRun:
     if run.status != Status.DRAFT:
         raise ValidationError(_("Ce calcul est %(status)s : seul un brouillon s'approuve.")
                               % {"status": run.get_status_display().lower()})
-    if run.lines.filter(member__user_id=getattr(actor, "pk", None)).exists():
+    if refusal := approval_refusal(actor, run):
         # Nobody validates their own work (DESIGN.md §2): approving a run that pays you is
         # left to another pilot of the project or to the coordination.
-        raise ValidationError(_("Vous recevez une part de ce calcul : un·e autre pilote du "
-                                "projet ou la coordination doit l'approuver."))
+        raise ValidationError(refusal)
     envelope = Envelope.objects.select_for_update().get(pk=run.envelope_id)
     rows = _gather(run)
     if sel.inputs_fingerprint(envelope, rows, run.parameters or {}) != run.inputs_fingerprint:
@@ -133,6 +134,8 @@ def run_approve(*, actor, run: RetributionRun) -> RetributionRun:
                  data={"distributed": str(distributed), "surplus": str(surplus),
                        "contributions": retributed,
                        "ledger": {k: str(v) for k, v in split.items()}})
+    # Payees under a self-billing mandate get their invoice in the same transaction.
+    invoicing.invoices_issue_for_run(run=run)
     return run
 
 

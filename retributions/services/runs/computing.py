@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contribbudget.models import Member, NetworkSettings, Preference
-from contribbudget.money import ZERO, format_hours, format_money
+from contribbudget.money import ZERO
 from contributions.models import Contribution
 
 from ... import engine
+from ... import explanations as explain
 from ... import selectors_runs as sel
 from ...models import RetributionLine, RetributionRun
+from ...override_carry import carry_over, previous_overrides
 
 Status = RetributionRun.Status
 Progress = Callable[[int, int], None]
@@ -85,31 +87,26 @@ def _member_preference(member: Member, parameters: dict) -> tuple[str, str]:
 
 
 def _explanation(run: RetributionRun, row: sel.MemberHours, share: engine.Share,
-                 preference: str, outlier: Decimal | None, rule: str) -> str:
-    """Why this line: the rule, the weighting, a cap reached, a declined share, an outlier.
-    ``rule`` is the rule's label, computed once per run (a display lookup per line cost a
-    quarter of a 1,000-line compute)."""
+                 preference: str, outlier: Decimal | None) -> list:
+    """Why this line: the rule, the weighting, a cap reached, a declined share, an outlier —
+    as parts rendered in the reader's language when shown (retributions.explanations)."""
     envelope = run.envelope
-    parts = [_("%(weighted)s pondérées sur %(hours)s") % {
-        "weighted": format_hours(row.weighted), "hours": format_hours(row.hours)}]
+    parts = [explain.part("weighted", weighted=("hours", row.weighted), hours=("hours", row.hours))]
     if run.rule == "time_rate":
-        parts.append(_("au temps passé : %(h)s ÷ %(hpd)s h × %(rate)s") % {
-            "h": format_hours(row.weighted), "hpd": envelope.hours_per_day.normalize(),
-            "rate": format_money(envelope.daily_rate)})
+        parts.append(explain.part("time_rate", h=("hours", row.weighted),
+                                  hpd=("number", envelope.hours_per_day),
+                                  rate=("money", envelope.daily_rate)))
     elif run.rule == "balanced":
-        parts.append(_("lissage : déjà perçu %(earned)s sur la période") % {
-            "earned": format_money(row.earned)})
+        parts.append(explain.part("balanced", earned=("money", row.earned)))
     else:
-        parts.append(_("règle : %(rule)s") % {"rule": rule})
+        parts.append(explain.part("rule", rule=("rule", run.rule)))
     if envelope.cap is not None and share.bound is not None and share.money >= envelope.cap:
-        parts.append(_("plafond de %(cap)s atteint") % {"cap": format_money(envelope.cap)})
+        parts.append(explain.part("cap", cap=("money", envelope.cap)))
     if ENGINE_PREFERENCE.get(preference) != "money":
-        parts.append(_("ne perçoit pas d'argent (%(pref)s) : heures valorisées seulement") % {
-            "pref": Preference(preference).label.lower()})
+        parts.append(explain.part("no_money", pref=("preference", preference)))
     if outlier is not None:
-        parts.append(_("⚠ coût journalier attendu %(rate)s, bien au-delà de la référence") % {
-            "rate": format_money(outlier)})
-    return " ; ".join(str(p) for p in parts) + "."
+        parts.append(explain.part("outlier", rate=("money", outlier)))
+    return parts
 
 
 def _build_lines(run: RetributionRun, rows: list[sel.MemberHours],
@@ -137,7 +134,6 @@ def _build_lines(run: RetributionRun, rows: list[sel.MemberHours],
     result = engine.compute(scenario)
     shares = {s.id: s for s in result.shares}
     factor = NetworkSettings.load().daily_rate_outlier_factor
-    rule_label = run.get_rule_display().lower()
     lines = []
     for row in rows:
         member = members[row.member_id]
@@ -157,13 +153,16 @@ def _build_lines(run: RetributionRun, rows: list[sel.MemberHours],
             non_financial = _("Bénévole")
         rate = member.expected_daily_rate
         outlier = rate if rate is not None and rate > envelope.daily_rate * factor else None
+        why = _explanation(run, row, share, preference, outlier)
         lines.append(RetributionLine(
             run=run, member=member, hours=row.hours, weighted_hours=row.weighted,
             hours_by_kind={k: str(v) for k, v in row.by_kind.items()},
             valued=share.valued, computed_money=share.money, money=share.money,
             preference=preference, payee=payee, payee_place_id=place,
             non_financial=non_financial[:200],
-            explanation=_explanation(run, row, share, preference, outlier, rule_label)))
+            # The sentence for the record is French, whoever computes; pages and PDFs
+            # render the parts in their reader's language.
+            explanation=explain.render(why, language="fr"), explanation_parts=why))
     return lines, result
 
 
@@ -197,17 +196,21 @@ def run_compute(*, run_id: int, token: str = "", progress: Progress | None = Non
         locked = RetributionRun.objects.select_for_update().filter(pk=run_id).first()
         if locked is None or locked.status != Status.COMPUTING or locked.task_id != token:
             return None  # a newer claim, a recompute or a cancel took the run over
+        # The pilot's overrides survive the recompute (or are named if they cannot).
+        distributed, carried = carry_over(lines, previous_overrides(run_id), max(available, ZERO))
         RetributionLine.objects.filter(run_id=run_id).delete()
         RetributionLine.objects.bulk_create(lines, batch_size=1000)
         locked.status = Status.DRAFT
         locked.available = max(available, ZERO)
-        locked.distributed = result.distributed
-        locked.surplus = result.surplus
+        locked.distributed = distributed
+        locked.surplus = result.surplus + result.distributed - distributed
+        locked.carried_overrides = carried if carried["kept"] or carried["dropped"] else {}
         locked.inputs_fingerprint = fingerprint
         locked.progress_done = STEPS
         locked.computed_at = timezone.now()
         locked.save(update_fields=["status", "available", "distributed", "surplus",
-                                   "inputs_fingerprint", "progress_done", "computed_at"])
+                                   "inputs_fingerprint", "progress_done", "computed_at",
+                                   "carried_overrides"])
     if progress is not None:
         progress(STEPS, STEPS)
     return locked

@@ -113,12 +113,15 @@ def _lock_run(run: RetributionRun) -> RetributionRun:
 
 @transaction.atomic
 def run_recompute(*, actor, run: RetributionRun) -> RetributionRun:
-    """Compute a draft again (its inputs changed, or overrides should be dropped), retry a
-    failed run, or re-queue a run left ``computing`` by a lost worker. Overrides are lost."""
+    """Compute a draft again (its inputs changed), retry a failed run, or re-queue a run
+    left ``computing`` by a lost worker. The pilot's overrides are carried over
+    (retributions.override_carry)."""
     run = _lock_run(run)
     if run.status not in (Status.DRAFT, Status.FAILED, Status.COMPUTING, Status.QUEUED):
         raise ValidationError(_("Ce calcul est %(status)s : il ne peut plus être recalculé.")
                               % {"status": run.get_status_display().lower()})
+    audit_record(actor=actor, action=AuditEvent.Action.RUN_RECOMPUTED, obj=run,
+                 project=run.envelope.project, data={"from": run.status})
     return _requeue(run)
 
 
@@ -128,9 +131,12 @@ def run_cancel(*, actor, run: RetributionRun) -> RetributionRun:
     run = _lock_run(run)
     if run.status not in RetributionRun.OPEN_STATUSES and run.status != Status.FAILED:
         raise ValidationError(_("Seul un calcul non approuvé peut être abandonné."))
+    previous = run.status
     run.status = Status.CANCELLED
     run.task_id = ""
     run.save(update_fields=["status", "task_id"])
+    audit_record(actor=actor, action=AuditEvent.Action.RUN_CANCELLED, obj=run,
+                 project=run.envelope.project, data={"from": previous})
     return run
 
 
@@ -160,5 +166,8 @@ def run_preference_set(*, member: Member, run: RetributionRun, preference: str,
                                                   "symbolic_text": symbolic_text[:200]}}
     run.parameters = parameters
     run.save(update_fields=["parameters"])
+    audit_record(actor=member.user, action=AuditEvent.Action.RUN_PREFERENCE_SET, obj=run,
+                 project=run.envelope.project,
+                 data={"member": member.pk, "preference": preference})
     return _requeue(run)
 

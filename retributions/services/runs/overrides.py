@@ -14,6 +14,7 @@ from contribbudget.services import audit_record
 
 from ... import selectors_runs as sel
 from ...models import RetributionLine
+from ...run_rules import line_override_refusal
 from .computing import Status
 from .lifecycle import _lock_run
 
@@ -41,9 +42,8 @@ def run_line_override(*, actor, line: RetributionLine, amount: Decimal | None,
         raise ValidationError(errors)
     if run.status != Status.DRAFT:
         raise ValidationError(_("Seule une part d'un calcul en brouillon peut être modifiée."))
-    if line.member.user_id == getattr(actor, "pk", None):
-        raise ValidationError(_("Vous ne pouvez pas modifier votre propre part : un·e autre "
-                                "pilote ou la coordination s'en charge."))
+    if refusal := line_override_refusal(actor, line):
+        raise ValidationError(refusal)
     if line.payee == RetributionLine.Payee.NONE and amount > 0:
         raise ValidationError({"amount": _(
             "Cette personne ne perçoit pas d'argent pour ce calcul (bénévole ou rétribution "

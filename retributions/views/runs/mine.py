@@ -18,6 +18,7 @@ from ...forms_runs import (
 )
 from ...models import RetributionRun
 from ...services import runs as run_services
+from ..treasury import member_documents
 from .common import _errors_to_form
 
 # --- A contributor's retributions ----------------------------------------------------------
@@ -53,5 +54,6 @@ def my_retributions(request):
                     "symbolic_text": line.non_financial if line.preference == "symbolic" else ""})
     return render(request, "retributions/runs/mine.html", {
         "member": member, "lines": lines, "totals": sel.member_totals(member),
+        **member_documents(member),
     }, status=400 if bad else 200)
 

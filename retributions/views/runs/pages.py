@@ -24,7 +24,8 @@ from ...forms_runs import (
     LineOverrideForm,
     RunCreateForm,
 )
-from ...models import RetributionLine, RetributionRun
+from ...models import RetributionRun
+from ...run_rules import approval_refusal, may_override_line
 from ...services import runs as run_services
 from .common import RUN_LIST_LIMIT, _error_text, _errors_to_form, _progress_context
 
@@ -63,8 +64,9 @@ def _detail_context(request, run: RetributionRun, bad_form=None, bad_line_id=Non
     lines = list(sel.run_lines(run))
     if can_steer and run.status == RetributionRun.Status.DRAFT:
         for line in lines:
-            if line.payee == RetributionLine.Payee.NONE:
-                continue  # no money for volunteers and symbolic members: nothing to override
+            line.run = run
+            if not may_override_line(request.user, line):
+                continue  # volunteers, symbolic members and one's own line: the server refuses
             if line.pk == bad_line_id:
                 line.override_form = bad_form
             else:
@@ -76,6 +78,11 @@ def _detail_context(request, run: RetributionRun, bad_form=None, bad_line_id=Non
         "available_now": sel.envelope_available(run.envelope_id),
         "ledger": list(run.ledger.all()) if run.status == RetributionRun.Status.APPROVED else [],
         "history": history_of(run)[:30],
+        "approval_refusal": approval_refusal(request.user, run, paid_member_ids={
+            line.member_id for line in lines}) if can_steer else None,
+        "kept_overrides": {entry["member"] for entry in
+                           (run.carried_overrides or {}).get("kept", [])},
+        "dropped_overrides": (run.carried_overrides or {}).get("dropped", []),
         "selected": list(run.selected_members.all())
         if run.kind == RetributionRun.Kind.SMOOTHING else [],
     }

@@ -7,51 +7,26 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from contribbudget.exports import FORMATS, Column, export_response
+from contribbudget import export_jobs
+from contribbudget.exports import FORMATS
 from contribbudget.permissions import (
     get_member_for,
 )
 
+from ... import exports as network_exports
 from ... import selectors_runs as sel
 from ...forms_runs import (
     PaymentForm,
 )
-from ...models import RetributionLine
 from ...services import payments as pay_services
 from .common import _errors_to_form
 
 # --- Payments ------------------------------------------------------------------------------
 
-PAYMENT_STATUSES = {"unpaid": _("À payer"), "paid": _("Payées"), "all": _("Toutes")}
-
-
-def _payment_export(fmt: str, status: str):
-    lines = sel.payment_lines(status).order_by(
-        "payee_place__name", "member__last_name", "member__first_name", "run__period_end", "pk")
-    columns = [Column(_("Bénéficiaire")), Column(_("Type")), Column(_("SIRET")),
-               Column(_("Adresse")), Column(_("Membre")), Column(_("Projet")),
-               Column(_("Enveloppe")), Column(_("Période"), "text"), Column(_("Montant"), "money"),
-               Column(_("Payée le"), "date"), Column(_("Référence du paiement"))]
-
-    def payee(line):
-        if line.payee == RetributionLine.Payee.PLACE and line.payee_place:
-            return (line.payee_place.name, str(_("Lieu")), line.payee_place.siret,
-                    line.payee_place.address)
-        return (line.member.full_name, str(_("Personne")), line.member.siret,
-                line.member.address)
-
-    def rows():
-        for line in lines.iterator(chunk_size=2000):
-            run = line.run
-            yield (*payee(line), line.member.full_name, run.envelope.project.name,
-                   run.envelope.name,
-                   f"{run.period_start:%d/%m/%Y} – {run.period_end:%d/%m/%Y}", line.money,
-                   line.paid_on, line.payment_reference)
-
-    # Grouped by payee: rows are sorted by payee so each payee's lines follow each other.
-    return export_response(fmt, columns, sorted(rows(), key=lambda r: (r[0].lower(), r[4])),
-                           f"paiements-{status}")
+# Lazy: a module-level text is translated when shown, in the reader's language.
+PAYMENT_STATUSES = {"unpaid": _lazy("À payer"), "paid": _lazy("Payées"), "all": _lazy("Toutes")}
 
 
 @login_required
@@ -61,8 +36,9 @@ def payments(request):
     if status not in PAYMENT_STATUSES:
         status = "unpaid"
     fmt = request.GET.get("export")
-    if fmt in FORMATS:
-        return _payment_export(fmt, status)
+    if fmt in FORMATS:  # the one payment export, shared with the desk
+        return export_jobs.export_response(request, network_exports.PAYMENTS, fmt,
+                                           {"status": status})
     form = PaymentForm(request.POST or None)
     checked: set[str] = set()
     if request.method == "POST":
