@@ -30,12 +30,14 @@ OUTCOMES = "oL34M5"
 class Rule:
     """``kwargs``: the :class:`Scene` attribute giving the URL's kwargs (None: no kwargs);
     ``get``/``post``: one outcome letter per visitor, in ``VISITORS`` order; ``data``: the
-    Scene attribute giving the POST's form (None: an empty form)."""
+    Scene attribute giving the POST's form (None: an empty form); ``query``: appended to the
+    URL."""
 
     kwargs: str | None
     get: str
     post: str
     data: str | None = None
+    query: str = ""  # a query string the view needs to answer at all (an export's format)
 
     def __post_init__(self):
         for profile in (self.get, self.post):
@@ -64,13 +66,16 @@ OWN_IMPORT = "L4444o44"      # an import: only who uploaded it
 LOGIN_405 = "LMMMMMMM"       # login first, then 405: a page without POST, a POST-only action
 NO_POST = "MMMMMMMM"         # a page without POST, even anonymous
 ADMIN = "LLLLLLLL"           # Django's admin: staff only, nobody here is staff
+TREASURY = "L43333o3"        # treasurers only: they pay (coordinators included get 403)
+EXPORT_JOB = "L44444o4"      # an export job: its author only (here the treasurer)
+INVOICE = "L44o44oo"         # a self-billed invoice: its payee and network finance
 
 RULES: dict[str, Rule] = {
     # name                                     kwargs from       GET           POST
     "home":                                   R(None,            ACCOUNT,      ACCOUNT),
     "healthz":                                R(None,            PUBLIC,       PUBLIC),
     "set_language":                           R(None,            PUBLIC,       PUBLIC),
-    "invitation_create":                      R(None,            "L333333o",   "L333333o"),
+    "invitation_create":                      R(None,            COORDINATION, COORDINATION),
     "invitation_accept":                      R("invitation_token", PUBLIC,    PUBLIC),
     # allauth: signed-in visitors are sent home from the sign-in pages (a redirect: "o")
     "account_login":                          R(None,            PUBLIC,       PUBLIC),
@@ -90,6 +95,27 @@ RULES: dict[str, Rule] = {
     "account_reset_password_from_key_done":   R(None,            PUBLIC,       NO_POST),
     "account_confirm_login_code":             R(None,            ACCOUNT,      ACCOUNT),
     "account_confirm_email":                  R("email_key",     PUBLIC,       "44444444"),
+    # the installable app (issue 16): a manifest and a service worker, for anyone
+    "pwa_manifest":                           R(None,            PUBLIC,       NO_POST),
+    "pwa_service_worker":                     R(None,            PUBLIC,       NO_POST),
+    # the network's pages (coordinators; treasurers read the member directory)
+    "invitation_resend":                      R("invitation_pk", LOGIN_405,    COORDINATION),
+    "invitation_revoke":                      R("invitation_pk", LOGIN_405,    COORDINATION),
+    "network:settings":                       R(None,            COORDINATION, COORDINATION),
+    "network:places":                         R(None,            COORDINATION, COORDINATION),
+    "network:place_create":                   R(None,            COORDINATION, COORDINATION),
+    "network:place":                          R("place_pk",      COORDINATION, COORDINATION),
+    "network:place_archive":                  R("place_pk",      LOGIN_405,    COORDINATION),
+    "network:fields":                         R(None,            COORDINATION, COORDINATION),
+    "network:field_create":                   R(None,            COORDINATION, COORDINATION),
+    "network:field":                          R("field_pk",      COORDINATION, COORDINATION),
+    "network:field_archive":                  R("field_pk",      LOGIN_405,    COORDINATION),
+    "network:members":                        R(None,            NETWORK,      NETWORK),
+    "network:member":                         R("member_pk",     NETWORK,      COORDINATION),
+    "network:member_set_active":              R("member_pk",     LOGIN_405,    COORDINATION),
+    # background XLSX exports: only who asked for one follows and downloads it
+    "export_job":                             R("export_job_pk", EXPORT_JOB,   EXPORT_JOB),
+    "export_job_download":                    R("export_job_pk", EXPORT_JOB,   EXPORT_JOB),
     # the admin's own sign-in and sign-out pages (every other admin: URL is in FAMILY_RULES)
     "admin:login":                            R(None,            PUBLIC,       PUBLIC),
     "admin:logout":                           R(None,            PUBLIC,       PUBLIC),
@@ -105,6 +131,19 @@ RULES: dict[str, Rule] = {
     "projects:adjust":                        R("envelope",      STEERS,       STEERS),
     "projects:request_create":                R("envelope",      TEAM_REQUESTS, TEAM_REQUESTS),
     "projects:request_decide":                R("request_pk",    LOGIN_405,    STEERS),
+    "projects:setup":                         R(None,            COORDINATION, COORDINATION),
+    "projects:copy":                          R("project",       STEERS,       STEERS),
+    "projects:close":                         R("project",       STEERS,       STEERS),
+    "projects:funding_create":                R("project",       STEERS,       STEERS),
+    "projects:funding_edit":                  R("funding_pk",    STEERS,       STEERS),
+    "projects:funding_delete":                R("funding_pk",    STEERS,       STEERS),
+    "projects:team_set":                      R("project",       LOGIN_405,    STEERS),
+    "projects:team_remove":                   R("team_member",   LOGIN_405,    STEERS),
+    "projects:set_open":                      R("project",       LOGIN_405,    STEERS),
+    "projects:open_period_add":               R("project",       LOGIN_405,    STEERS),
+    "projects:open_period_remove":            R("open_period_pk", LOGIN_405,   STEERS),
+    "projects:webhook":                       R("project",       STEERS,       STEERS),
+    "projects:webhook_test":                  R("project",       LOGIN_405,    STEERS),
     "projects:grains":                        R(None,            MEMBER,       MEMBER),
     "projects:grain_create":                  R(None,            COORDINATION, COORDINATION),
     "projects:grain_detail":                  R("grain_pk",      MEMBER,       MEMBER),
@@ -114,6 +153,7 @@ RULES: dict[str, Rule] = {
     "contributions:week":                     R(None,            MEMBER,       MEMBER),
     "contributions:dashboard":                R(None,            MEMBER,       MEMBER),
     "contributions:preferences":              R(None,            MEMBER,       MEMBER),
+    "contributions:offline_queue":            R(None,            MEMBER,       MEMBER),
     "contributions:bulk_submit":              R(None,            LOGIN_405,    MEMBER),
     "contributions:validation":               R(None,            ANY_PILOT,    ANY_PILOT),
     # validating the contributor's submitted row: its project's pilots and the coordination
@@ -134,7 +174,7 @@ RULES: dict[str, Rule] = {
     "retributions:run_line_override":         R("line_pk",       LOGIN_405,    RUN_STEER),
     "retributions:smoothing_request_create":  R(None,            MEMBER,       MEMBER),
     "retributions:smoothing_run_create":      R(None,            ANY_PILOT,    ANY_PILOT),
-    "retributions:payments":                  R(None,            "L43333o3",   "L43333o3"),
+    "retributions:payments":                  R(None,            TREASURY,     TREASURY),
     # a POST names a run of one's own lines: none here is a draft, so 404 for all
     "retributions:my_retributions":           R(None,            MEMBER,       "L4444444"),
     # retributions: documents, funder links, the treasurer's desk
@@ -148,6 +188,22 @@ RULES: dict[str, Rule] = {
     # pilots read the report, only finance shares it
     "retributions:share_link_create":         R("document_pk",   LOGIN_405,    "L44443oo"),
     "retributions:share_link_revoke":         R("share_link_pk", LOGIN_405,    NETWORK),
+    # treasury (issue 14): payment batches are the treasurer's; bank details, settings and
+    # the books are network finance; invoices are their payee's
+    "retributions:batch_list":                R(None,            TREASURY,     TREASURY),
+    "retributions:batch_detail":              R("batch_pk",      TREASURY,     TREASURY),
+    "retributions:batch_download":            R("batch_pk",      TREASURY,     TREASURY),
+    "retributions:batch_confirm":             R("batch_pk",      LOGIN_405,    TREASURY),
+    "retributions:batch_line_fail":           R("batch_line_pk", LOGIN_405,    TREASURY),
+    "retributions:treasury_settings":         R(None,            NETWORK,      NETWORK),
+    "retributions:place_bank_list":           R(None,            NETWORK,      NETWORK),
+    "retributions:place_bank":                R("place_pk",      NETWORK,      NETWORK),
+    "retributions:books_export":              R(None,            NETWORK,      NETWORK,
+                                                query="format=fec"),
+    "retributions:my_payee":                  R(None,            MEMBER,       MEMBER),
+    "retributions:invoice_download":          R("invoice_pk",    INVOICE,      INVOICE),
+    # only the payee contests; finance sees the invoice and gets 403
+    "retributions:invoice_contest":           R("invoice_pk",    LOGIN_405,    "L44o4433"),
     "retributions:shared_document":           R("share_token",   PUBLIC,       PUBLIC),
 }
 

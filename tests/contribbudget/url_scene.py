@@ -10,17 +10,22 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from contribbudget.export_jobs import export_start
 from contribbudget.models import Invitation
 from contributions import imports
 from contributions.models import Contribution
-from projects.models import AdjustmentRequest
-from retributions.models import Document, ShareLink, SmoothingRequest
+from projects.models import AdjustmentRequest, OpenPeriod
+from retributions.exports import CONTRIBUTIONS
+from retributions.models import Document, SelfBilledInvoice, ShareLink, SmoothingRequest
+from retributions.services import batches
+from retributions.services import runs as run_services
 from tests import factories
 from tests.retributions.runs_support import computed_run, validated
+from tests.retributions.treasury_support import NADIA_IBAN, bank_network, freelancer, with_iban
 
 if TYPE_CHECKING:
     from .url_matrix import Route
@@ -85,6 +90,29 @@ class Scene:
         self.invitation = Invitation.objects.create(
             email="nouvelle@example.org", first_name="Inès", last_name="Nouvelle",
             invited_by=world.coordinator.user)
+        self.open_period = OpenPeriod.objects.create(
+            project=project, start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 30))
+        with TestCase.captureOnCommitCallbacks(execute=True):  # built, ready to download
+            self.export_job = export_start(author=world.treasurer.user, table=CONTRIBUTIONS,
+                                           params={})
+        self._treasury(world)
+
+    def _treasury(self, world):
+        """An approved run on a second envelope, paying a freelancer under a self-billing
+        mandate (an invoice) and the copilot; a payment batch of its lines."""
+        bank_network()
+        freelancer(world.contributor)
+        with_iban(world.copilot, NADIA_IBAN, bic="PSSTFRPP")
+        commons = factories.envelope(world.project, name="Communs", amount="3000.00",
+                                     author=world.coordinator.user)
+        for who in (world.contributor, world.copilot):
+            validated(who, commons, hours="4.00", date=timezone.localdate())
+        run = computed_run(world, envelope=commons)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            run_services.run_approve(actor=world.pilot.user, run=run)
+        self.invoice = SelfBilledInvoice.objects.filter(line__run=run).first()
+        self.batch = batches.batch_prepare(actor=world.treasurer.user)
+        self.batch_line = self.batch.lines.order_by("pk").first()
 
     # kwargs sources (named in RULES)
     @property
@@ -136,6 +164,50 @@ class Scene:
         return {"token": self.invitation.token}
 
     @property
+    def invitation_pk(self):
+        return {"pk": self.invitation.pk}
+
+    @property
+    def place_pk(self):
+        return {"pk": self.world.contributor.home_place_id}
+
+    @property
+    def field_pk(self):
+        return {"pk": self.world.project.field_id}
+
+    @property
+    def member_pk(self):
+        return {"pk": self.world.contributor.pk}
+
+    @property
+    def export_job_pk(self):
+        return {"pk": self.export_job.pk}
+
+    @property
+    def funding_pk(self):
+        return {"pk": self.world.project.fundings.first().pk}
+
+    @property
+    def open_period_pk(self):
+        return {"pk": self.open_period.pk}
+
+    @property
+    def team_member(self):
+        return {"slug": self.world.project.slug, "member_id": self.world.contributor.pk}
+
+    @property
+    def batch_pk(self):
+        return {"pk": self.batch.pk}
+
+    @property
+    def batch_line_pk(self):
+        return {"pk": self.batch_line.pk}
+
+    @property
+    def invoice_pk(self):
+        return {"pk": self.invoice.pk}
+
+    @property
     def review_data(self):
         return {"ids": [self.contribution.pk], "action": "validate"}
 
@@ -157,7 +229,9 @@ class Scene:
 
     def url(self, route: Route, rule: Rule) -> str:
         if rule.kwargs is None:
-            return reverse(route.name)
-        source = getattr(self, rule.kwargs)
-        kwargs = source(route) if callable(source) else source
-        return reverse(route.name, kwargs=kwargs)
+            url = reverse(route.name)
+        else:
+            source = getattr(self, rule.kwargs)
+            kwargs = source(route) if callable(source) else source
+            url = reverse(route.name, kwargs=kwargs)
+        return f"{url}?{rule.query}" if rule.query else url
