@@ -39,8 +39,10 @@ run: demo serve
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## make lint: ruff on everything, mypy (django-stubs; settings in pyproject.toml) on the apps.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 worker: setup
 	$(VENV)/bin/celery -A contribbudget worker -Q default,pdf -l info

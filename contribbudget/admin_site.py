@@ -2,10 +2,12 @@
 
 * Only active superusers enter (coordinators do everything in the app: DESIGN.md §2).
 * Money and roles are read-only there: fundings, envelopes, adjustments, runs, lines,
-  payments, documents, project roles, and the network's audited rows (settings, places,
-  fields, members, invitations). Their writes go through the services behind the app's
-  pages (lock, checks, audit). The rule is applied when a model is registered, so the
-  ``admin.py`` of every app keeps its display options and stays read-only whatever it says.
+  payments, documents, project roles, members' network roles, the network's settings and
+  invitations. Their writes go through the services behind the app's pages (lock, checks
+  such as "the last coordinator stays", audit). The rule is applied when a model is
+  registered, so the ``admin.py`` of every app keeps its display options and stays
+  read-only whatever it says. Places, fields of action, members' other fields and projects
+  stay editable for an operator, each change audited by ``AuditedAdmin``.
 * Its login is rate-limited like the app's (allauth's limits do not cover it): failed
   attempts are counted per client IP in the cache (Redis when configured, so shared by the
   web processes; without Redis each process counts its own).
@@ -24,9 +26,10 @@ READ_ONLY_MODELS = {
     "projects.projectrole", "projects.coordinationgrain",
     "retributions.retributionrun", "retributions.retributionline", "retributions.ledgerentry",
     "retributions.document", "retributions.sharelink", "retributions.smoothingrequest",
-    "contribbudget.networksettings", "contribbudget.place", "contribbudget.fieldofaction",
-    "contribbudget.member", "contribbudget.invitation", "contribbudget.auditevent",
+    "contribbudget.networksettings", "contribbudget.invitation", "contribbudget.auditevent",
 }
+# Fields shown read-only on models that stay editable: roles change through their services.
+READ_ONLY_FIELDS = {"contribbudget.member": ("is_treasurer", "is_coordinator")}
 # Models other branches add for payments and the books fall under the same rule by name.
 READ_ONLY_NAME_PARTS = ("payment", "batch", "invoice", "mandate", "ledger")
 
@@ -52,6 +55,11 @@ class ReadOnlyMixin:
 
 def _read_only(cls):
     return type(f"ReadOnly{cls.__name__}", (ReadOnlyMixin, cls), {})
+
+
+def _read_only_fields(cls, fields: tuple[str, ...]):
+    readonly = tuple(dict.fromkeys((*getattr(cls, "readonly_fields", ()), *fields)))
+    return type(cls.__name__, (cls,), {"readonly_fields": readonly})
 
 
 def _lock_inlines(cls):
@@ -89,6 +97,8 @@ class LockedAdminSite(admin.AdminSite):
         for model in models:
             cls = admin_class or admin.ModelAdmin
             cls = _read_only(_lock_inlines(cls)) if is_read_only(model) else _lock_inlines(cls)
+            if model._meta.label_lower in READ_ONLY_FIELDS:
+                cls = _read_only_fields(cls, READ_ONLY_FIELDS[model._meta.label_lower])
             super().register(model, cls, **options)
 
     def login(self, request, extra_context=None):

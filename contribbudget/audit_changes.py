@@ -1,6 +1,7 @@
-"""Audit records for plain changes of an object (a place, a field of action, a member, a
-project, its roles and fundings): what changed, from what to what, by whom — written in
-the transaction of the change, whatever path made it (a service, the admin).
+"""Audit records for plain changes of an object (a project, and — should the admin ever
+write them again — places, fields of action, members, roles, fundings, whose pages already
+go through audited services): what changed, from what to what, by whom — written in the
+transaction of the change.
 
 ``snapshot`` before the change, ``audit_change`` after it; ``audit_deletion`` before a
 delete. Values are stored as text so the JSON trail never depends on a model's types.
@@ -60,9 +61,9 @@ def audit_deletion(*, actor, action: str, obj: models.Model, reason: str = "",
 
 # Which action names a change of each model (label_lower).
 ACTIONS = {
-    "contribbudget.place": AuditEvent.Action.PLACE_CHANGED,
-    "contribbudget.fieldofaction": AuditEvent.Action.FIELD_CHANGED,
-    "contribbudget.member": AuditEvent.Action.MEMBER_CHANGED,
+    "contribbudget.place": AuditEvent.Action.PLACE_UPDATED,
+    "contribbudget.fieldofaction": AuditEvent.Action.FIELD_UPDATED,
+    "contribbudget.member": AuditEvent.Action.MEMBER_UPDATED,
     "projects.project": AuditEvent.Action.PROJECT_CHANGED,
     "projects.projectrole": AuditEvent.Action.ROLE_CHANGED,
     "projects.funding": AuditEvent.Action.FUNDING_CHANGED,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -106,6 +107,22 @@ def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence]) -> Iterator[
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode("utf-8")
+
+
+_NUMBER = re.compile(r"^-?\d[\d\s.]*(,\d+)?$")
+
+
+class DelimitedWriter:
+    """A ``csv.writer`` for fixed formats (FEC, Paheko) whose columns the format dictates:
+    its text cells are neutralised like every export's; numbers already written as text
+    (``-12,50``) stay numbers."""
+
+    def __init__(self, out, **options):
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Sequence) -> None:
+        self._writer.writerow([neutralise(v) if isinstance(v, str) and not _NUMBER.match(v)
+                               else v for v in row])
 
 
 def to_csv(columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:

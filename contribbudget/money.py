@@ -2,10 +2,12 @@
 
 Amounts are ``Decimal`` with two decimals (cents); hours are ``Decimal`` in quarter hours.
 """
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils import translation
+from django.utils.formats import date_format, number_format
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -31,33 +33,21 @@ class HoursField(models.DecimalField):
 
 
 def to_cents(value: Decimal) -> Decimal:
-    """Round half-up to the cent: the one rounding rule for amounts shown or stored."""
+    """Round half-up to the cent: the one rounding helper for ``Decimal`` amounts shown or
+    stored. The engine, pure and exact, applies the same rule to fractions
+    (``retributions.engine.round_half_up_cents``); valuations go through
+    ``retributions.engine.valuation``."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _group(digits: str, sep: str) -> str:
-    parts = []
-    while len(digits) > 3:
-        parts.insert(0, digits[-3:])
-        digits = digits[:-3]
-    parts.insert(0, digits)
-    return sep.join(parts)
-
-
 def format_decimal(value, places: int = 2, language: str | None = None) -> str:
-    """``1234.5`` → ``"1 234,50"`` in French, ``"1,234.50"`` in English."""
+    """``1234.5`` → ``"1 234,50"`` in French, ``"1,234.50"`` in English: rounded half-up to
+    ``places``, then Django's ``number_format`` with the separators of contribbudget/formats/."""
     if value is None or value == "":
         return ""
     value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    language = (language or translation.get_language() or "fr")[:2]
-    sign = "-" if value < 0 else ""
-    text = f"{abs(value):.{places}f}"
-    whole, _, frac = text.partition(".")
-    if language == "en":
-        body = _group(whole, ",") + ("." + frac if frac else "")
-    else:
-        body = _group(whole, "\u00a0") + ("," + frac if frac else "")
-    return sign + body
+    with translation.override((language or translation.get_language() or "fr")[:2]):
+        return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def format_money(value, language: str | None = None) -> str:
@@ -78,3 +68,11 @@ def format_hours(value, language: str | None = None) -> str:
     value = Decimal(value)
     places = 0 if value == value.to_integral_value() else (1 if (value * 10) % 1 == 0 else 2)
     return format_decimal(value, places, language) + "\u00a0h"
+
+
+def format_date(value: datetime.date | None) -> str:
+    """A date as the language writes it (``SHORT_DATE_FORMAT`` of contribbudget/formats/:
+    ``04/03/2026`` in French): the one date format of messages; templates use ``|date``."""
+    if value is None:
+        return ""
+    return date_format(value, "SHORT_DATE_FORMAT")

@@ -9,15 +9,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contributions.models import Contribution
+from contributions.review_rule import reviewable_by
 from projects.models import Adjustment, Funding, Project, ProjectRole
 from projects.selectors import projects_with_totals
 from retributions.models import RetributionLine, RetributionRun
 
 from .models import Member
-from .permissions import reviewable_by
 
-HOURS = DecimalField(max_digits=12, decimal_places=2)
-MONEY = DecimalField(max_digits=13, decimal_places=2)
+HOURS: DecimalField = DecimalField(max_digits=12, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=13, decimal_places=2)
 
 
 def _zero(output=HOURS):

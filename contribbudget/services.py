@@ -28,7 +28,7 @@ def audit_record(*, actor, action: str, obj: models.Model, reason: str = "", dat
 # team, its fundings, the grains that drive it); envelopes, runs and contributions have
 # their own pages and histories.
 PROJECT_PARTS = ("projects.project", "projects.projectrole", "projects.funding",
-                 "projects.coordinationgrain")
+                 "projects.coordinationgrain", "projects.openperiod")
 
 
 def history_of(obj: models.Model):

@@ -2,7 +2,10 @@
 from celery import shared_task
 from django.core.mail import send_mail
 
+from .export_jobs import build_export  # defined beside its service; registered from here too
 from .selectors import network_totals
+
+__all__ = ["build_export", "network_totals_snapshot", "send_email"]
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -15,12 +18,3 @@ def send_email(subject: str, body: str, to: list[str]) -> int:
 def network_totals_snapshot() -> dict:
     """The network's totals as strings (for monitoring and the worker health check)."""
     return {key: str(value) for key, value in network_totals().items()}
-
-
-@shared_task(name="contribbudget.tasks.build_export", acks_late=True)
-def build_export(job_id: int) -> dict:
-    """Build one export job's XLSX; its row carries the status and progress."""
-    from .export_jobs import export_build
-
-    job = export_build(job_id)
-    return {"job": job.pk, "status": job.status, "rows": job.done_rows}

@@ -3,6 +3,7 @@ errors on the right field; the rules themselves live in services.contribution_ch
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget import limits
+from contribbudget.formerrors import errors_to_form
 from contribbudget.models import Member, Preference
+from contribbudget.money import format_date
 from projects.models import CoordinationGrain, Envelope, Project
 
 from . import selectors
@@ -37,20 +40,8 @@ class EnvelopeSelect(forms.Select):
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form's fields, skipping fields that already
-    have an error (a field the form could not even read)."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        if target and form.fields[target].widget.is_hidden:
-            target = None  # shown at the top of the form, not on an invisible field
-        if target and target in form.errors:
-            continue
-        for message in messages:
-            form.add_error(target, message)
+    """Put a service's ``ValidationError`` on the form's fields (the one mapping)."""
+    errors_to_form(form, error)
 
 
 class ContributionForm(forms.Form):
@@ -115,7 +106,7 @@ class ContributionForm(forms.Form):
             project_of={str(e.pk): str(e.project_id) for e in envelopes})
         self.fields["envelope"].widget.choices = empty + [(str(e.pk), e.name) for e in envelopes]
         self.fields["grain"].widget.choices = empty + [
-            (str(g.pk), f"{g.field.name} ({g.start:%d/%m/%Y}–{g.end:%d/%m/%Y})") for g in grains]
+            (str(g.pk), f"{g.field.name} ({format_date(g.start)}–{format_date(g.end)})") for g in grains]
         self.fields["invited_by"].widget.choices = empty + [(str(m.pk), m.full_name) for m in team]
         if not grains:
             self.fields["grain"].widget = forms.HiddenInput()
@@ -183,10 +174,11 @@ class PreferencesForm(forms.Form):
             Member, fields=PREFERENCE_FIELDS,
             widgets={"preference": forms.RadioSelect,
                      "address": forms.Textarea(attrs={"rows": 3})},
-            help_texts={
+            # cast: django-stubs wants plain str where Django takes lazy texts too.
+            help_texts=cast(dict[str, str], {
                 "reminders_enabled": _("Un courriel le lundi si vous n'avez rien saisi depuis "
                                        "deux semaines, et le récapitulatif des contributions à "
                                        "valider si vous pilotez un projet."),
                 "expected_daily_rate": _("En euros, pour une journée de travail."),
-            }))
-        self.fields["preference"].choices = Preference.choices
+            })))
+        cast(forms.ChoiceField, self.fields["preference"]).choices = Preference.choices

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from contribbudget import limits
 from contribbudget.files import private_name
 from contribbudget.models import Member
-from contribbudget.money import HoursField
+from contribbudget.money import HoursField, format_date
 from projects.models import CoordinationGrain, Envelope, Project
 
 
@@ -118,7 +118,7 @@ class Contribution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} — {self.date:%d/%m/%Y} — {self.hours} h"
+        return f"{self.member} — {format_date(self.date)} — {self.hours} h"
 
     @property
     def is_editable(self) -> bool:

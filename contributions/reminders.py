@@ -20,6 +20,7 @@ from projects.selectors import HOURS, sum_subquery
 
 from .models import Contribution
 from .parsing import iso_week
+from .review_rule import own_or_written_by
 
 QUIET_DAYS = 14
 
@@ -72,9 +73,11 @@ def send_weekly_reminders(today: datetime.date | None = None) -> int:
 def waiting_per_pilot() -> dict[int, dict]:
     """``{member_id: {"member": Member, "projects": [(name, count, hours)]}}`` for pilots with
     reminders on and submitted contributions by others on their projects (one query)."""
+    # What each pilot may validate: the queue's rule (never their own work, nor what they
+    # wrote for someone else), per pilot.
     waiting = Contribution.objects.filter(project=OuterRef("project"),
                                           status=Contribution.Status.SUBMITTED).exclude(
-        member=OuterRef("member"))
+        own_or_written_by(OuterRef("member")))
     count = waiting.order_by().values("project").annotate(n=Count("pk")).values("n")[:1]
     roles = (ProjectRole.objects.filter(role=ProjectRole.Role.PILOT,
                                         member__reminders_enabled=True,

@@ -8,15 +8,17 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contribbudget.models import Member, NetworkSettings
-from contribbudget.permissions import reviewable_by, steered_projects
+from contribbudget.permissions import steered_projects
 from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
 
 from .models import Contribution
 from .parsing import week_start
+from .review_rule import reviewable_by
 
-HOURS = DecimalField(max_digits=12, decimal_places=2)
+HOURS: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=HOURS)
 DONE = ("validated", "retributed")
 
@@ -137,17 +139,26 @@ def validation_queue(user) -> QuerySet[Contribution]:
     week so the page groups them."""
     return (reviewable_by(user, Contribution.objects.filter(status=Contribution.Status.SUBMITTED))
             .annotate(week=TruncWeek("date"))
-            .select_related("member", "project", "envelope", "grain", "invited_by")
+            .select_related("member", "project", "envelope", "grain", "invited_by", "created_by")
             .order_by("member__last_name", "member__first_name", "member_id", "-week", "date",
                       "pk"))
 
 
 def queue_group_totals(queryset: QuerySet[Contribution]) -> dict:
     """``{(member_id, monday): (count, hours)}`` for the queue's groups (one query)."""
-    rows = (queryset.order_by().values("member_id", "week")
+    rows = (queryset.order_by().values("member_id", "week")  # type: ignore[misc]  # week: annotated by the caller's queryset
             .annotate(n=Count("pk"), total=Sum("hours")))
     out = {}
     for row in rows:
         week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
         out[(row["member_id"], week)] = (row["n"], row["total"])
     return out
+
+
+def export_rows(queryset):
+    """Rows for CSV/XLSX, streamed from the filtered queryset (one query)."""
+    for c in queryset.iterator(chunk_size=2000):
+        yield [c.date, c.project.name, c.envelope.name, c.get_kind_display(), c.description,
+               c.hours, c.get_status_display(), _("oui") if c.salaried else _("non"),
+               c.invited_by.full_name if c.invited_by else "", c.deliverable_url,
+               c.rejection_comment]

@@ -124,7 +124,8 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
     if date is not None and hours is not None and "hours" not in errors and "date" not in errors:
         already = day_hours if day_hours is not None else (
             Contribution.objects.filter(member=member, date=date, status__in=COUNTED_STATUSES)
-            .exclude(pk=exclude_pk).aggregate(t=Sum("hours"))["t"] or Decimal("0"))
+            .exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None excludes nothing, as meant
+            .aggregate(t=Sum("hours"))["t"] or Decimal("0"))
         already += extra_day_hours
         if already + hours > MAX_DAY_HOURS:
             add("hours", _("Vous avez déjà %(already)s le %(date)s : avec %(hours)s de plus, la "
@@ -318,7 +319,7 @@ def contribution_reject(*, contribution: Contribution, actor, comment: str) -> C
     body = render_to_string("emails/contributions_rejected.txt", {
         "contribution": current, "comment": comment, "link": link,
         "reviewer": member_of(actor)})
-    send_email.delay_on_commit(_("Contribution refusée : %(project)s")
+    send_email.delay_on_commit(_("Contribution refusée : %(project)s")  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit (Celery ≥ 5.4)
                                % {"project": current.project.name}, body,
                                [current.member.user.email])
     return current

@@ -211,9 +211,11 @@ def timesheet_save(*, member: Member, actor, monday: datetime.date, rows: list[R
         for row, cell, _old, new in operations:
             try:
                 if new is None:
+                    assert cell.contribution is not None  # only a filled cell is emptied
                     services.contribution_delete(contribution=cell.contribution, actor=actor)
                     deleted += 1
                 elif cell.contribution is None:
+                    assert row.envelope is not None  # rows without an envelope are refused
                     services.contribution_create(
                         member=member, actor=actor, project=row.envelope.project,
                         envelope=row.envelope, date=cell.date, hours=new, kind=row.kind,

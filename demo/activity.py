@@ -20,7 +20,7 @@ from contributions.services import (
     contribution_reject,
     contribution_validate,
 )
-from projects.models import Envelope, Project, ProjectRole
+from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
 from retributions.services.payments import payments_mark_paid
 from retributions.services.runs import run_approve, run_compute, run_create
 from retributions.services.smoothing import smoothing_request_create
@@ -48,7 +48,7 @@ class Planned:
     status: str
     reviewer: Member | None = None
     comment: str = ""
-    grain: object = None
+    grain: CoordinationGrain | None = None
     invited_by: Member | None = None
     salaried: bool = False
 
@@ -139,9 +139,9 @@ def log_contributions(net: DemoNetwork) -> int:
         except ValidationError:
             continue
         made += 1
-        if row.status == "validated":
+        if row.status == "validated" and row.reviewer is not None:
             contribution_validate(contribution=contribution, actor=row.reviewer.user)
-        elif row.status == "rejected":
+        elif row.status == "rejected" and row.reviewer is not None:
             contribution_reject(contribution=contribution, actor=row.reviewer.user,
                                 comment=row.comment)
     return made

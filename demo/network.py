@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from typing import TypeVar
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -21,13 +22,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from contribbudget.models import FieldOfAction, Member, NetworkSettings, Place, Preference
+from contribbudget.money import to_cents
 from projects.models import CoordinationGrain, Funding, Project, ProjectRole
 from projects.services import envelope_create, envelope_transfer, grain_create
 
 from .data import DEMO_ACCOUNTS, ENVELOPE_PLAN, FIELDS, FIRST_NAMES, LAST_NAMES, PLACES, PROJECTS
 
+M = TypeVar("M", bound=models.Model)
 
-def _saved(obj: models.Model) -> models.Model:
+
+def _saved(obj: M) -> M:
     obj.full_clean()
     obj.save()
     return obj
@@ -118,7 +122,7 @@ class DemoNetwork:
                 coefficients={"creative": "1"} if kind == "creative" else {},
                 coefficients_reason=("Les sessions créatives sont rétribuées sur invitation."
                                      if kind == "creative" else ""),
-                amount=(budget * share).quantize(Decimal("0.01")),
+                amount=to_cents(budget * share),
                 reason="Enveloppe initiale votée en comité de pilotage")
         # One transfer between envelopes: two linked adjustments that sum to zero.
         envelope_transfer(source=envelopes["production"], target=envelopes["coordination"],
@@ -145,7 +149,9 @@ class DemoNetwork:
         self._role(self.projects[1], pilot, P.CONTRIBUTOR)
         for index in (0, 2, 3):
             self._role(self.projects[index], contributor, P.CONTRIBUTOR)
-        self._role(self.projects[4], coordinator, P.CONTRIBUTOR)
+        # The coordinator's grain drives project 4: a grain's 0.2 "drive" part goes to a
+        # project its holder pilots (projects.grain_rules).
+        self._role(self.projects[4], coordinator, P.PILOT)
         for i, member in enumerate(others[5:]):
             for index in {i % 5, (i * 2 + 1) % 5}:
                 if not ProjectRole.objects.filter(project=self.projects[index],

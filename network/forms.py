@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget import limits
 from contribbudget.models import Invitation, Place
 from projects.models import Envelope, Project
 
@@ -31,7 +32,7 @@ class NetworkSettingsForm(forms.Form):
                                              "sur les bilans et les appels à facture."))
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False,
                             widget=forms.TextInput({"inputmode": "numeric"}))
-    address = forms.CharField(label=_("Adresse"), required=False,
+    address = forms.CharField(label=_("Adresse"), required=False, max_length=limits.ADDRESS,
                               widget=forms.Textarea({"rows": 3}))
     logo = forms.FileField(label=_("Logo"), required=False,
                            widget=forms.ClearableFileInput({"accept": "image/png,image/jpeg"}),
@@ -75,10 +76,10 @@ class TemplateRowForm(forms.Form):
     """One envelope of the default template."""
 
     # A blank first choice: the empty extra row stays unchanged, so it is skipped.
-    kind = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *Envelope.Kind.choices])
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", "---------"), *Envelope.Kind.choices])
     name = forms.CharField(label=_("Nom"), max_length=200)
     share = _number(_("Part du budget (%)"), digits=5, places=2, maximum="100")
-    rule = forms.ChoiceField(label=_("Règle"), choices=[("", "—"), *Envelope.Rule.choices])
+    rule = forms.ChoiceField(label=_("Règle"), choices=[("", "---------"), *Envelope.Rule.choices])
     daily_rate = _number(_("Coût journalier (€)"), digits=13, places=2)
 
 
@@ -103,8 +104,12 @@ class PlaceForm(forms.Form):
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False,
                             widget=forms.TextInput({"inputmode": "numeric"}),
                             help_text=_("Pour verser les rétributions à la structure."))
-    address = forms.CharField(label=_("Adresse"), required=False, widget=forms.Textarea({"rows": 2}))
+    address = forms.CharField(label=_("Adresse"), required=False, max_length=limits.ADDRESS,
+                              widget=forms.Textarea({"rows": 2}))
     city = forms.CharField(label=_("Commune"), max_length=120, required=False)
+    department = forms.CharField(
+        label=_("Département"), max_length=3, required=False,
+        help_text=_("Numéro du département (57, 67, 974…) : fixe les jours fériés."))
     email = forms.EmailField(label=_("Courriel"), required=False)
 
 
@@ -129,7 +134,7 @@ def active_places(current: Place | None = None):
 
 class MemberForm(forms.Form):
     home_place = forms.ModelChoiceField(label=_("Lieu d'attache"), queryset=Place.objects.none(),
-                                        required=False, empty_label=_("— aucun —"))
+                                        required=False)
     is_treasurer = forms.BooleanField(label=_("Trésorier·e"), required=False)
     is_coordinator = forms.BooleanField(label=_("Coordination"), required=False)
     reason = forms.CharField(label=_("Motif (facultatif)"), required=False, max_length=500)
@@ -150,11 +155,11 @@ class InvitationForm(forms.Form):
                                                           "Lou Martin, lou@example.org"}),
         help_text=_("Une personne par ligne : « courriel » ou « Prénom Nom, courriel »."))
     home_place = forms.ModelChoiceField(label=_("Lieu d'attache"), required=False,
-                                        queryset=Place.objects.none(), empty_label=_("— aucun —"))
+                                        queryset=Place.objects.none())
     project = forms.ModelChoiceField(label=_("Dans le projet (facultatif)"), required=False,
-                                     queryset=Project.objects.none(), empty_label=_("— aucun —"))
+                                     queryset=Project.objects.none())
     project_role = forms.ChoiceField(label=_("Rôle dans le projet"), required=False,
-                                     choices=[("", "—"), *Invitation.Role.choices])
+                                     choices=[("", "---------"), *Invitation.Role.choices])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -91,10 +91,17 @@ def parse_invitation_lines(text: str) -> tuple[list[Invitee], list[str]]:
     return invitees, errors
 
 
+def _line_number(message: str) -> int:
+    """The line a message is about (its first number), to sort the messages by line."""
+    found = re.search(r"\d+", message)
+    return int(found.group(0)) if found else 0
+
+
 def _send(invitation: Invitation, request=None) -> None:
     link = absolute_url(reverse("invitation_accept", args=[invitation.token]), request)
     body = render_to_string("emails/invitation.txt", {"invitation": invitation, "link": link})
-    send_email.delay_on_commit(_("Invitation au budget contributif"), body, [invitation.email])
+    send_email.delay_on_commit(  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit
+        _("Invitation au budget contributif"), body, [invitation.email])
 
 
 def _check_project_role(project: Project | None, project_role: str) -> str:
@@ -125,7 +132,7 @@ def invitations_create(*, invited_by, text: str, home_place: Place | None = None
                             "l'inviter ; retrouvez la personne dans l'annuaire).")
                           % {"n": invitee.line, "email": invitee.email})
     if errors:
-        errors.sort(key=lambda e: int(re.search(r"\d+", e).group(0)) if re.search(r"\d+", e) else 0)
+        errors.sort(key=_line_number)
         raise ValidationError({"lines": errors})
     project_role = _check_project_role(project, project_role)
     if home_place is not None and home_place.archived_at is not None:

@@ -18,12 +18,13 @@ def member_directory(*, q: str = "", place: str = "", role: str = "",
     members = Member.objects.select_related("user", "home_place").prefetch_related(
         Prefetch("project_roles", queryset=ProjectRole.objects.select_related("project")
                  .order_by("project__name")))
-    for word in q.split():
+    # PostgreSQL refuses NUL characters in text: a pasted one is dropped, not a 500.
+    for word in q.replace("\x00", "").split():
         members = members.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
                                  | Q(user__email__icontains=word))
     if place == "none":
         members = members.filter(home_place__isnull=True)
-    elif place.isdigit():
+    elif place.isdigit() and len(place) < 19:  # an id a bigint can hold, else no filter
         members = members.filter(home_place_id=int(place))
     if role == "coordinator":
         members = members.filter(is_coordinator=True)

@@ -113,16 +113,17 @@ def _check_name(model, name: str, exclude_pk, message: str) -> str:
     return name
 
 
-PLACE_FIELDS = ("name", "siret", "address", "city", "email")
+PLACE_FIELDS = ("name", "siret", "address", "city", "department", "email")
 
 
 @transaction.atomic
 def place_create(*, actor, name: str, siret: str = "", address: str = "", city: str = "",
-                 email: str = "") -> Place:
+                 email: str = "", department: str = "") -> Place:
     name = _check_name(Place, name, None, _("Un lieu s'appelle déjà « %(name)s » : choisissez "
                                             "un autre nom ou modifiez le lieu existant."))
     place = Place(name=name, slug=_unique_slug(Place, name), siret=validate_siret_field(siret),
-                  address=address.strip(), city=city.strip(), email=email.strip())
+                  address=address.strip(), city=city.strip(), email=email.strip(),
+                  department=department.strip().upper())
     _raise_full_clean(place)
     place.save()
     audit_record(actor=actor, action=AuditEvent.Action.PLACE_CREATED, obj=place,

@@ -57,7 +57,8 @@ def _decimal(value, *, places: int) -> Decimal | None:
         number = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         return None
-    if not number.is_finite() or number.as_tuple().exponent < -places:
+    exponent = number.as_tuple().exponent
+    if not number.is_finite() or not isinstance(exponent, int) or exponent < -places:
         return None
     return number
 
@@ -101,6 +102,7 @@ def clean_envelope_template(rows) -> list[dict]:
             names.add(name.lower())
             continue
         names.add(name.lower())
+        assert share is not None and rate is not None  # a missing one is an error above
         total += share
         share_text = str(int(share)) if share == share.to_integral_value() else str(share)
         cleaned.append({"kind": kind, "name": name, "share": share_text, "rule": rule,

@@ -2,6 +2,8 @@
 places, fields of action, members. Thin: permission, form, one service, message."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -88,8 +90,8 @@ def network_settings(request):
 
 # --- Places and fields of action -----------------------------------------------------------
 
-KINDS = {
-    "place": {"model": Place, "form": PlaceForm, "fields": ("name", "siret", "address", "city", "email"),
+KINDS: dict[str, dict[str, Any]] = {
+    "place": {"model": Place, "form": PlaceForm, "fields": ("name", "siret", "address", "city", "department", "email"),
               "create": services.place_create, "update": services.place_update,
               "archive": services.place_set_archived, "list": "network:places",
               "title_new": gettext_lazy("Nouveau lieu"),
@@ -214,6 +216,7 @@ def member_detail(request, pk: int):
     me = require_network(request.user, action="view")
     member = get_network_object_for(request.user, Member, pk, action="view")
     member = (selectors.member_directory(status="all").filter(pk=member.pk).first())
+    assert member is not None  # status="all": every member is in the directory
     form = None
     if me.is_coordinator:
         if request.method == "POST":

@@ -33,8 +33,7 @@ class RoleInline(admin.TabularInline):
 class EnvelopeInline(admin.TabularInline):
     model = Envelope
     extra = 0
-    fields = ["name", "kind", "rule", "daily_rate", "cap"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "kind", "rule", "daily_rate", "cap")
     show_change_link = True
     can_delete = False
 
@@ -85,8 +84,7 @@ class FundingAdmin(AuditedAdmin):
 class AdjustmentInline(admin.TabularInline):
     model = Adjustment
     extra = 0
-    fields = ["created_at", "delta", "reason", "author", "transfer_id"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "delta", "reason", "author", "transfer_id")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

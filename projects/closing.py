@@ -41,14 +41,13 @@ class Move:
 
 
 def default_policy() -> tuple[str, int]:
-    """The network's default surplus policy (a network setting once it exists), else split
-    half and half."""
+    """The network's default surplus policy (a network setting); *carry* makes no sense
+    for a project that ends, so it falls back to a half-and-half split."""
     network = NetworkSettings.load()
-    policy = getattr(network, "default_surplus_policy", None) or Envelope.SurplusPolicy.SPLIT
+    policy = network.default_surplus_policy
     if policy not in POLICIES:
         policy = Envelope.SurplusPolicy.SPLIT
-    percent = getattr(network, "default_surplus_commons_percent", None)
-    return policy, int(percent) if percent is not None else 50
+    return policy, int(network.default_surplus_commons_percent)
 
 
 def closing_checklist(project: Project) -> dict:

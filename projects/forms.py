@@ -3,12 +3,14 @@ the view calls, whose ``ValidationError`` is put back on the form with :func:`ad
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from contribbudget.formerrors import errors_to_form
 from contribbudget.models import FieldOfAction, Member
 
 from .models import CoordinationGrain, Envelope, Project
@@ -18,25 +20,16 @@ ENVELOPE_FORM_FIELDS = ["name", "kind", "daily_rate", "hours_per_day", "rule", "
 COEFFICIENT_KINDS = [
     ("production", _("Production"), "1"),
     ("support", _("Support"), "1"),
-    ("creative", _("Session créative"), "1 sur invitation, sinon 0"),
-    ("coordination", _("Coordination"), "0 (1 pour un grain contributif)"),
+    ("creative", _("Session créative"), _("1 sur invitation, sinon 0")),
+    ("coordination", _("Coordination"), _("0 (1 pour un grain contributif)")),
     ("meeting", _("Réunion"), "0"),
 ]
 
 
 def add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: field errors next to their field,
-    the others at the top. What the user typed stays in the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            target = field if field in form.fields else None
-            if field.startswith("coefficients") and "coefficients_reason" in form.fields:
-                target = "coefficients_reason"
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+    """Show a service's ValidationError on the form (the one mapping); a coefficient's error
+    goes next to the reason, where the coefficients are typed."""
+    errors_to_form(form, error, moved={"coefficients": "coefficients_reason"})
 
 
 class MoneyInput(forms.NumberInput):
@@ -115,10 +108,10 @@ class TransferForm(forms.Form):
         # Only this project's envelopes are choices: another project's id is refused here
         # (and again by the service).
         envelopes = Envelope.objects.filter(project=project).order_by("pk")
-        self.fields["source"].queryset = envelopes
-        self.fields["target"].queryset = envelopes
-        self.fields["source"].label_from_instance = lambda e: e.name
-        self.fields["target"].label_from_instance = lambda e: e.name
+        for name in ("source", "target"):
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.queryset = envelopes
+            field.label_from_instance = lambda obj: obj.name  # type: ignore[method-assign]
 
 
 class RequestForm(forms.Form):

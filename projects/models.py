@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contribbudget import limits
 from contribbudget.models import FieldOfAction, Member
-from contribbudget.money import MoneyField
+from contribbudget.money import MoneyField, format_date
 
 # Path segments the project pages use under /projets/: a project cannot take them as slug.
 RESERVED_SLUGS = {"reseau", "grains", "enveloppes", "demandes", "public", "nouveau",
@@ -51,7 +51,8 @@ class Project(models.Model):
     public_page = models.BooleanField(_("page de transparence publique"), default=False)
     public_names = models.CharField(_("noms sur la page publique"), max_length=20,
                                     choices=PublicNames.choices, default=PublicNames.ANONYMISED)
-    members = models.ManyToManyField(Member, through="ProjectRole", related_name="projects")
+    members: "models.ManyToManyField[Member, ProjectRole]" = models.ManyToManyField(
+        Member, through="ProjectRole", related_name="projects")
 
     class Meta:
         ordering = ["name"]
@@ -204,6 +205,9 @@ class Adjustment(models.Model):
     request = models.OneToOneField("AdjustmentRequest", on_delete=models.PROTECT, null=True,
                                    blank=True, related_name="adjustment")
 
+    # Not a column: the other envelope of a transfer, attached by the envelope page.
+    counterpart: str
+
     class Meta:
         ordering = ["envelope", "created_at", "pk"]
         verbose_name = _("ajustement")
@@ -299,7 +303,7 @@ class CoordinationGrain(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} — {self.field} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
+        return f"{self.member} — {self.field} ({format_date(self.start)}–{format_date(self.end)})"
 
     @property
     def fte(self) -> Decimal:
@@ -335,7 +339,7 @@ class OpenPeriod(models.Model):
                                               name="open_period_end_after_start")]
 
     def __str__(self) -> str:
-        return f"{self.project} : {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+        return f"{self.project} : {format_date(self.start)}–{format_date(self.end)}"
 # Kept in its own module (a chat setting, not the project's money); imported here so Django
 # registers the model with the app.
 from .webhook_models import ProjectWebhook  # noqa: E402,F401

@@ -6,9 +6,9 @@ The template follows the networks' practice: production, coordination (paid from
 project's own envelope: the 0.2 "drive" part of a grain), the four support envelopes
 (admin, coop, com, docu), creative/alignment sessions, commons and a smoothing reserve. Each
 row suggests a share of the budget (a percentage), a rule and a reference daily rate; the
-person setting up edits every row before saving. The network settings may hold their own
-template (``NetworkSettings.envelope_template``, same shape); without one,
-:data:`DEFAULT_ENVELOPE_TEMPLATE` is used.
+person setting up edits every row before saving. The template is a network setting
+(``NetworkSettings.envelope_template``, edited on the network settings page); an empty one
+falls back to :data:`contribbudget.network_defaults.DEFAULT_ENVELOPE_TEMPLATE`.
 """
 from __future__ import annotations
 
@@ -23,33 +23,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, FieldOfAction, Member, NetworkSettings
-from contribbudget.money import ZERO, format_money, to_cents
+from contribbudget.money import ZERO, format_date, format_money, to_cents
+from contribbudget.network_defaults import DEFAULT_ENVELOPE_TEMPLATE
 from contribbudget.services import audit_record
 
 from . import services
 from .models import RESERVED_SLUGS, Envelope, Funding, Project, ProjectRole
 from .selectors import project_envelopes
-
-DEFAULT_ENVELOPE_TEMPLATE: list[dict] = [
-    {"kind": "production", "name": "Production", "share": "55", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "coordination", "name": "Coordination", "share": "12", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "support_admin", "name": "Administration", "share": "5", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "support_coop", "name": "Coopération", "share": "4", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "support_com", "name": "Communication", "share": "4", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "support_docu", "name": "Documentation", "share": "4", "rule": "time_rate",
-     "daily_rate": "250.00"},
-    {"kind": "creative", "name": "Sessions créatives", "share": "6", "rule": "prorata",
-     "daily_rate": "250.00"},
-    {"kind": "commons", "name": "Fonds des communs", "share": "5", "rule": "manual",
-     "daily_rate": "250.00"},
-    {"kind": "reserve", "name": "Réserve de lissage", "share": "5", "rule": "balanced",
-     "daily_rate": "250.00"},
-]
 
 # Rule parameters a copied project takes over from the envelope of the same name.
 COPIED_PARAMETERS = ("hours_per_day", "declined_shares", "surplus_policy",
@@ -65,7 +45,7 @@ def lock_project(project_id: int) -> Project:
 def envelope_template() -> list[dict]:
     """The network's envelope template, or the default one. A malformed row of the
     network's template is skipped rather than breaking the page."""
-    rows = getattr(NetworkSettings.load(), "envelope_template", None) or DEFAULT_ENVELOPE_TEMPLATE
+    rows = NetworkSettings.load().envelope_template or DEFAULT_ENVELOPE_TEMPLATE
     valid = []
     for row in rows:
         if (isinstance(row, dict) and row.get("kind") in Envelope.Kind.values
@@ -102,7 +82,7 @@ class EnvelopeInput:
 
 
 def _d(value: datetime.date) -> str:
-    return value.strftime("%d/%m/%Y")
+    return format_date(value)  # the one date format of messages
 
 
 def check_funding_period(project_start: datetime.date, project_end: datetime.date | None,

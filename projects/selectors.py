@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from contribbudget.money import ZERO, to_cents
+from contribbudget.money import ZERO
 from contributions.models import Contribution
+from retributions.engine import valuation  # pure: the one valuation formula
 from retributions.models import RetributionRun
 
 from .models import (
@@ -36,8 +37,8 @@ from .models import (
     ProjectRole,
 )
 
-MONEY = DecimalField(max_digits=13, decimal_places=2)
-HOURS = DecimalField(max_digits=12, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=13, decimal_places=2)
+HOURS: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 
 
 def sum_subquery(queryset: QuerySet, field: str, output=MONEY) -> Coalesce:
@@ -67,6 +68,28 @@ def envelopes_with_totals(queryset: QuerySet[Envelope] | None = None) -> QuerySe
                                         status__in=["validated", "retributed"]),
             "hours", HOURS),
     )
+
+
+def envelope_amount(envelope_id: int) -> Decimal:
+    """What an envelope holds: the sum of its adjustments (append-only; one aggregate)."""
+    total = Adjustment.objects.filter(envelope_id=envelope_id).aggregate(t=Sum("delta"))["t"]
+    return total or ZERO
+
+
+def envelope_distributed(envelope_id: int) -> Decimal:
+    """What the envelope's approved runs distributed (one aggregate)."""
+    total = RetributionRun.objects.filter(
+        envelope_id=envelope_id, status=RetributionRun.Status.APPROVED).aggregate(
+        t=Sum("distributed"))["t"]
+    return total or ZERO
+
+
+def envelope_available(envelope_id: int) -> Decimal:
+    """Amount minus distributed: what a run of the envelope may still hand out (two
+    aggregates; :func:`envelopes_with_totals` gives the same figures for many envelopes).
+    Surplus sent to the commons or the reserve leaves the envelope as a transfer
+    (adjustments), so it is already out of this figure."""
+    return envelope_amount(envelope_id) - envelope_distributed(envelope_id)
 
 
 def projects_with_totals(queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
@@ -106,7 +129,7 @@ def decorate_envelope(envelope: Envelope) -> Envelope:
     (amount − distributed), ``consumed_percent`` and ``bar_class`` to an envelope annotated
     by :func:`envelopes_with_totals`."""
     hours_per_day = envelope.hours_per_day or Decimal("7")
-    envelope.valued = to_cents(envelope.validated_hours / hours_per_day * envelope.daily_rate)
+    envelope.valued = valuation(envelope.validated_hours, envelope.daily_rate, hours_per_day)
     envelope.available = envelope.amount - envelope.distributed
     used = max(envelope.valued, envelope.distributed)
     envelope.used = used

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, Member
+from contribbudget.money import format_date
 from contribbudget.permissions import ensure_can_steer
 from contribbudget.services import audit_record
 from retributions.models import RetributionRun
@@ -24,7 +25,7 @@ from .montage import lock_project as _lock_project
 
 
 def _d(value: datetime.date) -> str:
-    return value.strftime("%d/%m/%Y")
+    return format_date(value)  # the one date format of messages
 
 
 def _require_steer(actor, project: Project) -> Member:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from contribbudget.models import AuditEvent
-from contribbudget.money import format_hours, format_money
+from contribbudget.money import format_date, format_hours, format_money
 from contributions.models import Contribution
 from retributions.models import Document, RetributionRun
 
@@ -90,8 +90,8 @@ def announcements(webhook: ProjectWebhook, window: Window) -> list[str]:
             out.append(_("Calcul de rétribution prêt à relire — %(project)s · %(envelope)s, "
                          "du %(start)s au %(end)s : %(amount)s à répartir. %(url)s") % {
                 "project": project.name, "envelope": run.envelope.name,
-                "start": run.period_start.strftime("%d/%m/%Y"),
-                "end": run.period_end.strftime("%d/%m/%Y"),
+                "start": format_date(run.period_start),
+                "end": format_date(run.period_end),
                 "amount": format_money(run.distributed),
                 "url": settings.SITE_URL + reverse("retributions:run_detail", args=[run.pk])})
         for run in runs.filter(approved_at__gt=since, approved_at__lte=until):

@@ -13,8 +13,8 @@ from .models import (
 class LineInline(admin.TabularInline):
     model = RetributionLine
     extra = 0
-    fields = ["member", "hours", "weighted_hours", "valued", "money", "payee", "paid_on"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "member", "hours", "weighted_hours", "valued", "money", "payee", "paid_on")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

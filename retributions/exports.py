@@ -24,8 +24,9 @@ from projects.models import Envelope, Project
 from projects.selectors import envelopes_with_totals
 
 from . import selectors_runs as sel
+from .engine import valuation
 from .models import RetributionLine, RetributionRun
-from .selectors.report import COUNTED, valuation
+from .selectors.report import COUNTED
 
 CONTRIBUTION_COLUMNS = [
     C(gettext_lazy("Date"), "date"), C(gettext_lazy("Membre")), C(gettext_lazy("Lieu d'attache")),

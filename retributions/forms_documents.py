@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget.models import Member
+from contribbudget.money import format_date
+from contribbudget.periods import period_errors
 from contributions.models import Contribution
 from projects.models import Funding, Project
 
@@ -40,8 +42,8 @@ class FunderReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("La fin de la période précède son début."))
+        for field, message in period_errors(start, end).items():
+            self.add_error(field, message)
         project, funding = data.get("project"), data.get("funding")
         if project and funding and funding.project_id != project.pk:
             self.add_error("funding", _("Ce financement n'appartient pas au projet choisi."))
@@ -63,7 +65,7 @@ class StatementForm(forms.Form):
         self.fields["run"].queryset = runs.select_related("envelope__project")
         self.fields["run"].label_from_instance = (
             lambda r: f"{r.envelope.project.name} — {r.envelope.name} — "
-                      f"{r.period_start:%d/%m/%Y}–{r.period_end:%d/%m/%Y}")
+                      f"{format_date(r.period_start)}–{format_date(r.period_end)}")
         self.fields["member"].queryset = members
 
 

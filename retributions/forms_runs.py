@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget.models import Preference
+from contribbudget.periods import period_errors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -18,14 +19,14 @@ class PeriodForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("La fin de la période précède son début."))
+        for field, message in period_errors(start, end).items():
+            self.add_error(field, message)
         return data
 
 
 class RunCreateForm(PeriodForm):
-    envelope = forms.ModelChoiceField(label=_("Enveloppe"), queryset=None,
-                                      empty_label=_("— choisir une enveloppe —"))
+    envelope: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Enveloppe"), queryset=None, empty_label=_("— choisir une enveloppe —"))
     field_order = ["envelope", "period_start", "period_end"]
 
     def __init__(self, *args, envelopes=None, **kwargs):
@@ -59,8 +60,8 @@ class RunPreferenceForm(forms.Form):
 
 
 class SmoothingRequestForm(PeriodForm):
-    project = forms.ModelChoiceField(label=_("Projet"), queryset=None,
-                                     empty_label=_("— choisir un projet —"))
+    project: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Projet"), queryset=None, empty_label=_("— choisir un projet —"))
     reason = forms.CharField(label=_("Pourquoi vous sentez-vous sous-rétribué·e ?"),
                              max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     field_order = ["project", "period_start", "period_end", "reason"]
@@ -71,11 +72,11 @@ class SmoothingRequestForm(PeriodForm):
 
 
 class SmoothingRunForm(PeriodForm):
-    project = forms.ModelChoiceField(label=_("Projet"), queryset=None,
-                                     empty_label=_("— choisir un projet —"))
-    members = forms.ModelMultipleChoiceField(label=_("Personnes retenues"), queryset=None,
-                                             required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    project: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Projet"), queryset=None, empty_label=_("— choisir un projet —"))
+    members: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Personnes retenues"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple)
     field_order = ["project", "period_start", "period_end", "members"]
 
     def __init__(self, *args, projects=None, members=None, **kwargs):

@@ -2,6 +2,7 @@
 documents (funder reports, contributor statements) with their funder links."""
 import datetime
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from contribbudget import limits
 from contribbudget.files import private_name
 from contribbudget.models import Member, Place
-from contribbudget.money import HoursField, MoneyField
+from contribbudget.money import HoursField, MoneyField, format_date
 from projects.models import Envelope, Funding, Project
 
 
@@ -82,7 +83,7 @@ class RetributionRun(models.Model):
         indexes = [models.Index(fields=["envelope", "status"], name="run_envelope_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.envelope} — {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+        return f"{self.envelope} — {format_date(self.period_start)}–{format_date(self.period_end)}"
 
     @property
     def is_open(self) -> bool:
@@ -117,9 +118,12 @@ class RetributionLine(models.Model):
     explanation = models.TextField(_("explication"), blank=True)
     # The same explanation as parts, rendered in the reader's language when shown
     # (retributions.explanations); empty for lines computed before it existed.
-    explanation_parts = models.JSONField(default=list, blank=True, editable=False)
+    explanation_parts = models.JSONField(default=list, blank=True, null=True, editable=False)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
     payment_reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
+
+    # Not a column: the override form the run's page attaches to each line.
+    override_form: Any
 
     class Meta:
         ordering = ["run", "member"]

@@ -41,12 +41,13 @@ from django.db.models.functions import Coalesce
 from contribbudget.money import ZERO
 from contribbudget.permissions import member_of, steered_projects
 from contributions.models import Contribution
-from projects.models import Adjustment, CoordinationGrain, Envelope, ProjectRole
+from projects.models import CoordinationGrain, Envelope, ProjectRole
+from projects.selectors import envelope_available  # noqa: F401 - read here by the run services
 
 from .models import RetributionLine, RetributionRun
 
-WEIGHT = DecimalField(max_digits=16, decimal_places=4)
-MONEY = DecimalField(max_digits=13, decimal_places=2)
+WEIGHT: DecimalField = DecimalField(max_digits=16, decimal_places=4)
+MONEY: DecimalField = DecimalField(max_digits=13, decimal_places=2)
 KINDS = [k for k, _label in Contribution.Kind.choices]
 DEFAULT_COEFFICIENTS: dict[str, Decimal] = {
     "production": Decimal("1"), "support": Decimal("1"), "creative": Decimal("1"),
@@ -184,16 +185,7 @@ def inputs_fingerprint(envelope: Envelope, rows: list[MemberHours], parameters: 
 
 # --- Money available -----------------------------------------------------------------------
 
-def envelope_available(envelope_id: int) -> Decimal:
-    """Sum of the envelope's adjustments minus what its approved runs distributed (two
-    aggregate queries). Surplus sent to the commons or the reserve leaves the envelope as a
-    transfer (adjustments), so it is already out of this figure."""
-    amount = Adjustment.objects.filter(envelope_id=envelope_id).aggregate(
-        t=Coalesce(Sum("delta"), Value(ZERO), output_field=MONEY))["t"]
-    distributed = RetributionRun.objects.filter(
-        envelope_id=envelope_id, status=RetributionRun.Status.APPROVED).aggregate(
-        t=Coalesce(Sum("distributed"), Value(ZERO), output_field=MONEY))["t"]
-    return amount - distributed
+# The envelope's totals have one home: projects.selectors (imported above).
 
 
 def has_validated_work(envelope: Envelope, period_start: datetime.date,

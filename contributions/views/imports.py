@@ -61,10 +61,11 @@ def import_detail(request, pk: int):
 
 
 def _progress_context(imp: ContributionImport) -> dict:
-    state = {ContributionImport.Status.QUEUED: "queued",
+    states: dict[str, str] = {ContributionImport.Status.QUEUED: "queued",
              ContributionImport.Status.RUNNING: "running",
              ContributionImport.Status.DONE: "done",
-             ContributionImport.Status.FAILED: "failed"}.get(imp.status, "")
+             ContributionImport.Status.FAILED: "failed"}
+    state = states.get(imp.status, "")
     total = max(imp.total_rows - imp.skipped_rows, 1)
     done = imports.import_progress(imp)
     return {"job_id": f"import-{imp.pk}", "state": state,

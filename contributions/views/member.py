@@ -33,13 +33,8 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_rows(queryset):
-    """Rows for CSV/XLSX, streamed from the filtered queryset (one query)."""
-    for c in queryset.iterator(chunk_size=2000):
-        yield [c.date, c.project.name, c.envelope.name, c.get_kind_display(), c.description,
-               c.hours, c.get_status_display(), _("oui") if c.salaried else _("non"),
-               c.invited_by.full_name if c.invited_by else "", c.deliverable_url,
-               c.rejection_comment]
+# The rows of the member's export are a read: contributions.selectors.export_rows.
+export_rows = selectors.export_rows
 
 
 class ContributionListView(LoginRequiredMixin, SingleTableMixin, FilterView):

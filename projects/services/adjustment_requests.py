@@ -66,7 +66,7 @@ def adjustment_request_create(*, envelope: Envelope, requested_by: Member, delta
             "link": _envelope_url(envelope)})
         subject = _("Demande d'ajustement : %(envelope)s (%(project)s)") % {
             "envelope": envelope.name, "project": project.name}
-        send_email.delay_on_commit(subject, body, pilots)
+        send_email.delay_on_commit(subject, body, pilots)  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit (Celery ≥ 5.4)
     return request
 
 
@@ -111,6 +111,6 @@ def adjustment_request_decide(*, request: AdjustmentRequest, decided_by: Member,
         "link": _envelope_url(request.envelope)})
     subject = _("Votre demande d'ajustement : %(status)s") % {
         "status": request.get_status_display().lower()}
-    send_email.delay_on_commit(subject, body, [request.requested_by.user.email])
+    send_email.delay_on_commit(subject, body, [request.requested_by.user.email])  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit (Celery ≥ 5.4)
     return request
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from contribbudget import limits
 from contribbudget.limits import length_error
 from contribbudget.money import ZERO, format_money
-from retributions.models import RetributionRun
 
 from ..models import (
     Adjustment,
@@ -19,6 +18,7 @@ from ..models import (
     Funding,
     Project,
 )
+from ..selectors import envelope_amount, envelope_distributed
 
 CONTRIBUTION_KINDS = ("production", "coordination", "creative", "support", "meeting")
 
@@ -41,16 +41,9 @@ def _allocated(project_id: int) -> Decimal:
     return total or ZERO
 
 
-def _envelope_amount(envelope_id: int) -> Decimal:
-    total = Adjustment.objects.filter(envelope_id=envelope_id).aggregate(t=Sum("delta"))["t"]
-    return total or ZERO
-
-
-def _envelope_distributed(envelope_id: int) -> Decimal:
-    total = RetributionRun.objects.filter(
-        envelope_id=envelope_id, status=RetributionRun.Status.APPROVED).aggregate(
-        t=Sum("distributed"))["t"]
-    return total or ZERO
+# The envelope's totals have one home, the selectors; read under the service's lock.
+_envelope_amount = envelope_amount
+_envelope_distributed = envelope_distributed
 
 
 def _money(value, field: str) -> Decimal:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, FieldOfAction, Member
+from contribbudget.money import format_date
 from contribbudget.permissions import ensure_can_create_grain
 from contribbudget.services import audit_record
 
@@ -47,10 +48,10 @@ def grain_create(*, author, member: Member, field: FieldOfAction, project: Proje
     if start and start < field.start:
         add("start", _("Le grain ne peut pas commencer avant le champ d'action « %(field)s » "
                        "(%(date)s).") % {"field": field.name,
-                                        "date": field.start.strftime("%d/%m/%Y")})
+                                        "date": format_date(field.start)})
     if end and field.end and end > field.end:
         add("end", _("Le grain ne peut pas finir après le champ d'action « %(field)s » "
-                     "(%(date)s).") % {"field": field.name, "date": field.end.strftime("%d/%m/%Y")})
+                     "(%(date)s).") % {"field": field.name, "date": format_date(field.end)})
     if envelope.project_id != project.pk:
         add("envelope", _("L'enveloppe qui paie le grain doit appartenir au projet piloté "
                           "(« %(project)s »).") % {"project": project.name})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contribbudget.permissions import (
+    get_member_for,
     member_of,
 )
 from contribbudget.services import history_of
@@ -151,7 +152,7 @@ def request_decide(request, pk: int):
     accept = form.cleaned_data["decision"] == "accept"
     try:
         services.adjustment_request_decide(request=adjustment_request,
-                                           decided_by=member_of(request.user), accept=accept,
+                                           decided_by=get_member_for(request.user), accept=accept,
                                            comment=form.cleaned_data["comment"])
     except ValidationError as error:
         for message in error.messages:

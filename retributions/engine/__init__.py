@@ -34,7 +34,7 @@ Choices where §8 is silent, made here and tested in tests/retributions/test_eng
 - money fields accept trailing zeros ("12.500" is 12.50); unknown keys are refused so that a
   misspelt "cap" is never silently ignored.
 """
-from .allocation import compute
+from .allocation import compute, largest_remainder, valuation
 from .parsing import parse_scenario, result_to_dict
 from .rounding import round_half_up_cents
 from .scenario import (
@@ -56,6 +56,8 @@ from .validation import validate
 from .weights import Bound, _water_fill
 
 __all__ = [
+    "largest_remainder",
+    "valuation",
     "Bound",
     "DECLINED_SHARES",
     "EngineInputError",

@@ -12,10 +12,12 @@ from .validation import validate
 from .weights import Bound, _water_fill, _weights
 
 
-def _round_to_cents(exact: list[Fraction]) -> list[int]:
-    """§8 step 4, largest remainder: floor to the cent, hand out the removed cents.
+def largest_remainder(exact: list[Fraction]) -> list[int]:
+    """§8 step 4, largest remainder, the one apportioning of the app: floor to the cent,
+    hand out the removed cents (their total rounded half-up) to the largest remainders.
 
-    ``exact`` is in ascending id order, so the index breaks ties as the id does. Every
+    The index breaks ties: a run passes its shares in ascending id order, the funder report
+    its groups in the order of their key. Every
     fraction is put over one common denominator so that the remainders sort as integers.
     """
     if not exact:
@@ -31,15 +33,27 @@ def _round_to_cents(exact: list[Fraction]) -> list[int]:
     return cents
 
 
+_round_to_cents = largest_remainder  # its name inside the engine until now
+
+
+def valuation(hours: Decimal, daily_rate: Decimal, hours_per_day: Decimal) -> Decimal:
+    """§8 step 1 and DESIGN.md §5, the one valuation of the app: the worth of ``hours`` at a
+    reference rate, ``hours ÷ hours_per_day × daily_rate`` computed exactly and rounded
+    half-up to the cent (zero without hours or hours per day). Runs, envelope pages and the
+    funder report all call it, so they agree to the cent."""
+    if not hours or not hours_per_day:
+        return _cents_to_decimal(0)
+    # Integer arithmetic on the exact ratios: this runs once per member of every run.
+    (ha, hb), (pa, pb), (ra, rb) = (Decimal(x).as_integer_ratio()
+                                    for x in (hours, hours_per_day, daily_rate))
+    return _cents_to_decimal(_half_up(Fraction(100 * ha * pb * ra, hb * pa * rb)))
+
+
 def _valued(member: MemberInput, scenario: Scenario) -> Decimal | None:
     """§8 step 1: the worth of the work, whatever the rule and the preference."""
     if scenario.daily_rate is None:
         return None
-    # Integer arithmetic on the exact ratios: this runs once per member of every run.
-    hours, per = member.hours.as_integer_ratio(), scenario.hours_per_day.as_integer_ratio()
-    rate = scenario.daily_rate.as_integer_ratio()
-    numerator, denominator = hours[0] * per[1] * rate[0], hours[1] * per[0] * rate[1]
-    return _cents_to_decimal(_half_up(Fraction(100 * numerator, denominator)))
+    return valuation(member.hours, scenario.daily_rate, scenario.hours_per_day)
 
 
 def _money_cents(scenario: Scenario, members: list[MemberInput]) -> tuple[list[int], list[Bound]]:
@@ -53,7 +67,7 @@ def _money_cents(scenario: Scenario, members: list[MemberInput]) -> tuple[list[i
         weights = [
             w if m.takes_money else Fraction(0) for w, m in zip(weights, members, strict=True)
         ]
-    cents = _round_to_cents(_water_fill(Fraction(scenario.available), weights, bounds))
+    cents = largest_remainder(_water_fill(Fraction(scenario.available), weights, bounds))
     if scenario.declined_shares == "surplus":
         cents = [c if m.takes_money else 0 for c, m in zip(cents, members, strict=True)]
     return cents, bounds

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import overload
 
 from .rounding import round_half_up_cents
 from .scenario import (
@@ -23,6 +24,10 @@ from .validation import _member_label, _show, validate
 # --- JSON ----------------------------------------------------------------------------------
 
 
+@overload
+def _parse_number(label: str, raw: object, default: Decimal) -> Decimal: ...
+@overload
+def _parse_number(label: str, raw: object, default: None) -> Decimal | None: ...
 def _parse_number(label: str, raw: object, default: Decimal | None) -> Decimal | None:
     """A JSON number field: a string (or an int); floats are refused, they may be inexact."""
     if raw is None:

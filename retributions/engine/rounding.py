@@ -21,7 +21,8 @@ def _cents_to_decimal(cents: int) -> Decimal:
 
 
 def round_half_up_cents(x: Decimal | Fraction) -> Decimal:
-    """The one rounding helper: ``x`` euros rounded half-up to the cent, two decimals."""
+    """``x`` euros rounded half-up to the cent, two decimals: the app's rounding rule
+    (``contribbudget.money.to_cents``) on exact fractions, inside the pure engine."""
     return _cents_to_decimal(_half_up(Fraction(x) * 100))
 
 

@@ -35,7 +35,8 @@ def _member_label(member_id: object, index: int) -> str:
 
 def _whole_cents(value: Decimal | int) -> bool:
     """At most two decimals once trailing zeros are dropped ("12.500" is 12.50)."""
-    if isinstance(value, int) or value.as_tuple().exponent >= -2:
+    exponent = 0 if isinstance(value, int) else value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2:  # NaN and infinities were refused
         return True  # the fast path: how almost every amount is written
     return (Fraction(value) * 100).denominator == 1
 

@@ -20,6 +20,7 @@ def _weights(scenario: Scenario, members: list[MemberInput]) -> list[tuple[Fract
     cap = None if scenario.cap is None else Fraction(scenario.cap)
     rule = scenario.rule
     if rule == "time_rate":
+        assert scenario.daily_rate is not None  # validate(): time_rate needs a daily rate
         rate = Fraction(scenario.daily_rate) / Fraction(scenario.hours_per_day)
         return [(w, _capped(w, cap)) for w in (Fraction(m.hours) * rate for m in members)]
     if rule == "request":
@@ -42,12 +43,12 @@ def _balanced_weights(
     bounds the share, not the weight, as for time_rate and request.
     """
     total_hours = sum(Fraction(m.hours) for m in members)
+    result: list[tuple[Fraction, Bound]] = []
     if total_hours == 0:
         return [(Fraction(0), Fraction(0)) for _ in members]
     pool = sum(Fraction(m.earned) for m in members) + Fraction(scenario.available)
     per_hour = pool / total_hours
     p, q = per_hour.numerator, per_hour.denominator
-    result = []
     for m in members:
         # gap = p/q × hours − earned, over one denominator: one Fraction per member, not four.
         (ha, hb), (ea, eb) = m.hours.as_integer_ratio(), m.earned.as_integer_ratio()
@@ -70,25 +71,25 @@ def _water_fill(
     active = [i for i, w in enumerate(weights) if w > 0]
     if available == 0 or not active:
         return shares
-    if all(bounds[i] is not None for i in active):
-        if sum(bounds[i] for i in active) <= available:
+    # The bounded members, by index (ascending: the tie-break of the sort below).
+    finite = {i: bound for i in active if (bound := bounds[i]) is not None}
+    if len(finite) == len(active):
+        if sum(finite.values()) <= available:
             for i in active:
-                shares[i] = bounds[i]
+                shares[i] = finite[i]
             return shares
     remaining, weight_left = available, sum(weights[i] for i in active)
-    bounded = sorted(
-        (i for i in active if bounds[i] is not None), key=lambda i: bounds[i] / weights[i]
-    )
+    bounded = sorted(finite, key=lambda i: finite[i] / weights[i])
     capped = set()
     for i in bounded:
         # u/w <= remaining/weight_left, cross-multiplied: this member hits its bound.
-        if bounds[i] * weight_left > remaining * weights[i]:
+        if finite[i] * weight_left > remaining * weights[i]:
             break
         capped.add(i)
-        remaining -= bounds[i]
+        remaining -= finite[i]
         weight_left -= weights[i]
     lam = remaining / weight_left
     for i in active:
-        shares[i] = bounds[i] if i in capped else lam * weights[i]
+        shares[i] = finite[i] if i in capped else lam * weights[i]
     return shares
 

@@ -15,7 +15,6 @@ place, in-kind) is a sum of those groups, so all the totals printed add up to th
 from __future__ import annotations
 
 import datetime
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -36,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from contribbudget.models import NetworkSettings, Preference
-from contribbudget.money import ZERO, to_cents
+from contribbudget.money import ZERO
 from contributions.models import Contribution
 from projects.models import Adjustment, CoordinationGrain, Envelope, Funding, Project
 from projects.selectors import (
@@ -47,6 +46,7 @@ from projects.selectors import (
     sum_subquery,
 )
 
+from ..engine import largest_remainder
 from ..models import RetributionLine, RetributionRun
 
 #: Contributions that count as work done (validated, possibly already retributed).
@@ -93,26 +93,16 @@ def scope_for(*, project: Project, funding: Funding | None = None,
     return ReportScope(project=project, funding=funding, start=start, end=end)
 
 
-def valuation(hours: Decimal, daily_rate: Decimal, hours_per_day: Decimal) -> Decimal:
-    """The worth of validated hours at the envelope's reference rate, to the cent."""
-    if not hours or not hours_per_day:
-        return ZERO
-    return to_cents(Decimal(hours) / Decimal(hours_per_day) * Decimal(daily_rate))
-
-
 def _apportion(groups: list[dict], daily_rate: Decimal, hours_per_day: Decimal) -> None:
     """Value one envelope's groups so they sum exactly to the envelope's valuation rounded
     once (what the envelope pages show): each group's exact worth is rounded down to the
     cent, and the cents left go to the largest remainders (ties by the group's key)."""
     rate, per_day = Fraction(daily_rate), Fraction(hours_per_day)
-    exact = [Fraction(g["hours"]) * rate / per_day if per_day else Fraction(0) for g in groups]
-    cents = [math.floor(x * 100) for x in exact]
-    left = math.floor(sum(exact) * 100 + Fraction(1, 2)) - sum(cents)  # half-up, values ≥ 0
-    order = sorted(range(len(groups)), key=lambda i: (-(exact[i] * 100 - cents[i]), _key(groups[i])))
-    for i in order[:left]:
-        cents[i] += 1
-    for g, c in zip(groups, cents, strict=True):
-        g["valued"] = (Decimal(c) / 100).quantize(Decimal("0.01"))
+    order = sorted(range(len(groups)), key=lambda i: _key(groups[i]))  # the tie-break
+    exact = [Fraction(groups[i]["hours"]) * rate / per_day if per_day else Fraction(0)
+             for i in order]
+    for i, c in zip(order, largest_remainder(exact), strict=True):
+        groups[i]["valued"] = (Decimal(c) / 100).quantize(Decimal("0.01"))
 
 
 def _key(group: dict) -> tuple:
@@ -260,8 +250,8 @@ def funder_report_data(scope: ReportScope, *, named: bool = True) -> FunderRepor
                                         **({"date__lte": scope.end} if scope.end else {})),
             "hours", HOURS))
         .order_by("start", "pk"))
-    for g in grains:
-        g.capacity = g.capacity_hours(network.hours_per_fte_year)
+    for grain in grains:
+        grain.capacity = grain.capacity_hours(network.hours_per_fte_year)
 
     runs = list(
         RetributionRun.objects.filter(runs_q, envelope__project=project)

@@ -47,10 +47,10 @@ def statement_data(run: RetributionRun, member: Member) -> dict:
     """A member's line in a run, the contributions it covers, and who is paid (4 queries)."""
     run = RetributionRun.objects.select_related("envelope__project").get(pk=run.pk)
     line = statement_line(run, member)
-    contributions = list(
+    contributions = [dict(c) for c in (
         Contribution.objects.filter(retributed_in=run, member=member)
-        .order_by("date", "pk").values("date", "hours", "kind", "description", "salaried"))
-    kind_labels = dict(Contribution.Kind.choices)
+        .order_by("date", "pk").values("date", "hours", "kind", "description", "salaried"))]
+    kind_labels: dict[object, object] = dict(Contribution.Kind.choices)
     for c in contributions:
         c["kind_label"] = str(kind_labels.get(c["kind"], c["kind"]))
     hours_by_kind = []

@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from contribbudget import exports
 from contribbudget.models import NetworkSettings
 from contribbudget.money import ZERO
 from contributions.models import Contribution
@@ -188,7 +189,9 @@ FEC_FIELDS = ["JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "Compt
 
 
 def fec_filename(year: int) -> str:
-    siren = NetworkSettings.load().accounting_siren or "000000000"
+    network = NetworkSettings.load()
+    # The SIREN entered for the treasury, else the first nine digits of the network's SIRET.
+    siren = network.accounting_siren or (getattr(network, "siret", "") or "")[:9] or "000000000"
     return f"{siren}FEC{year}1231.txt"
 
 
@@ -197,7 +200,7 @@ def fec_export(year: int) -> tuple[str, str, bytes]:
     entries = year_entries(year)
     assert entries_balance(entries)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", lineterminator="\r\n", quoting=csv.QUOTE_NONE,
+    writer = exports.DelimitedWriter(out, delimiter="\t", lineterminator="\r\n", quoting=csv.QUOTE_NONE,
                         escapechar="\\")
     writer.writerow(FEC_FIELDS)
     for e in entries:
@@ -225,7 +228,7 @@ def paheko_export(year: int) -> tuple[str, str, bytes]:
     entries = year_entries(year)
     assert entries_balance(entries)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=",", lineterminator="\r\n")
+    writer = exports.DelimitedWriter(out, delimiter=",", lineterminator="\r\n")
     writer.writerow(PAHEKO_COLUMNS)
     for e in entries:
         debits = [x for x in e.lines if x.debit]

@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, Member, NetworkSettings
+from contribbudget.periods import check_period
 from contribbudget.services import audit_record
 from projects.models import Funding, Project
 
@@ -73,8 +74,8 @@ def static_url_fetcher(url: str):
         # The network's logo, inlined by the template (network.pdf_identity): no fetch.
         from network.pdf_identity import decode_data_image
 
-        mime_type, content = decode_data_image(url)
-        return URLFetcherResponse(url, content, {"Content-Type": mime_type})
+        image_type, content = decode_data_image(url)
+        return URLFetcherResponse(url, content, {"Content-Type": image_type})
     path = _static_file(url)
     mime_type, _encoding = mimetypes.guess_type(path.name)
     return URLFetcherResponse(url, path.read_bytes(),
@@ -152,10 +153,12 @@ def _set_progress(document: Document, percent: int, token: str = "") -> None:
 
 def document_filename(document: Document) -> str:
     if document.kind == Document.Kind.FUNDER_REPORT:
+        assert document.project is not None  # a funder report is about a project
         base = f"bilan-{document.project.slug}"
-        if document.funding_id:
+        if document.funding is not None:
             base += "-" + slugify(document.funding.reference)
     else:
+        assert document.member is not None  # a statement is about a member
         base = f"releve-{slugify(document.member.full_name)}-calcul-{document.run_id}"
     return f"{base}-v{document.version}.pdf"
 
@@ -208,11 +211,13 @@ def document_render(document_id: int) -> Document:
         return document
     try:
         if document.kind == Document.Kind.FUNDER_REPORT:
+            assert document.project is not None  # a funder report is about a project
             html = funder_report_html(project=document.project, funding=document.funding,
                                       start=document.period_start, end=document.period_end,
                                       named=document.options.get("names", "named") == "named",
                                       version=document.version)
         else:
+            assert document.run is not None and document.member is not None  # a statement
             html = statement_html(run=document.run, member=document.member,
                                   invoice_number=document.invoice_number, version=document.version,
                                   issued_on=timezone.localdate(document.created_at))
@@ -256,14 +261,12 @@ def _next_version(**subject) -> int:
 
 
 def _enqueue(document: Document) -> None:
-    render_document.delay_on_commit(document.pk)
+    render_document.delay_on_commit(document.pk)  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit (Celery ≥ 5.4)
 
 
 def validate_period(start: datetime.date | None, end: datetime.date | None) -> None:
-    if start and end and end < start:
-        raise ValidationError({"period_end": _("La fin de la période (%(end)s) précède son début "
-                                               "(%(start)s).") % {
-            "end": end.strftime("%d/%m/%Y"), "start": start.strftime("%d/%m/%Y")}})
+    """A report's period is optional; given, it is in order (the one period check)."""
+    check_period(start, end)
 
 
 @transaction.atomic

@@ -172,7 +172,8 @@ def network_identity() -> dict:
     network settings page provides them, else the SIREN entered for the treasury)."""
     network = NetworkSettings.load()
     siret = getattr(network, "siret", "") or ""
-    return {"name": network.name, "siren": (siret[:9] or network.accounting_siren),
+    return {"name": getattr(network, "legal_name", "") or network.name,
+            "siren": (siret[:9] or network.accounting_siren),
             "siret": siret, "address": getattr(network, "address", "") or "",
             "iban": network.bank_iban}
 

@@ -50,5 +50,5 @@ def payments_mark_paid(*, actor, line_ids: Iterable[int], paid_on: datetime.date
     for run in RetributionRun.objects.filter(pk__in=runs).select_related("envelope__project"):
         audit_record(actor=actor, action=AuditEvent.Action.PAYMENT_MARKED, obj=run,
                      project=run.envelope.project, reason=reference,
-                     data={"lines": runs[run.pk], "paid_on": paid_on.isoformat()})
+                     data={"lines": runs[run.pk], "paid_on": paid_on.isoformat() if paid_on else None})
     return marked

@@ -2,6 +2,7 @@
 :mod:`retributions.selectors` (``report``: the funder report; ``statement``: a contributor
 statement; ``desk``: the treasurer's desk totals). These names stay importable from here.
 """
+from ..engine import valuation
 from ..selectors.desk import (
     _DESK_GENERATION_KEY,
     DESK_TOTALS_SECONDS,
@@ -20,7 +21,6 @@ from ..selectors.report import (
     funder_report_data,
     in_kind_from_groups,
     scope_for,
-    valuation,
 )
 from ..selectors.statement import Payee, payee_of, statement_data, statement_line
 

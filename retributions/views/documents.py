@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contribbudget import export_jobs, exports
+from contribbudget.formerrors import errors_to_form
 from contribbudget.models import Member
 from contribbudget.permissions import (  # noqa: F401 - can_manage_document: old home
     can_manage_document,
@@ -99,13 +100,7 @@ def desk(request):
 # --- Documents -----------------------------------------------------------------------------
 
 def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+    errors_to_form(form, error)  # the one mapping
 
 
 @login_required
@@ -147,8 +142,10 @@ def document_create(request):
 
 
 def _progress_context(document: Document) -> dict:
-    state = {Document.Status.QUEUED: "queued", Document.Status.RENDERING: "running",
-             Document.Status.READY: "done", Document.Status.FAILED: "failed"}[document.status]
+    states: dict[str, str] = {
+        Document.Status.QUEUED: "queued", Document.Status.RENDERING: "running",
+        Document.Status.READY: "done", Document.Status.FAILED: "failed"}
+    state = states[document.status]
     if document.render_is_stale:
         state = "failed"  # its worker died: the page offers the retry
     return {"percent": document.progress, "state": state, "error": document.error,

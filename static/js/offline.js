@@ -71,7 +71,8 @@
     const data = new FormData(form, submitter || undefined);
     data.delete("csrfmiddlewaretoken");
     let token = data.get("client_token");
-    if (!token) { token = newToken(); data.set("client_token", token); }
+    const taken = token ? await withStore("readonly", (s) => s.get(token)) : null;
+    if (!token || taken) { token = newToken(); data.set("client_token", token); }
     await putEntry({
       token, member, url: new URL(form.getAttribute("action") || window.location.href, window.location.href).href, fields: Array.from(data.entries()),
       created: new Date().toISOString(), error: "",
@@ -217,6 +218,11 @@
   window.cbOffline = { allEntries, deleteEntry, putEntry, sync, refreshBadge };
   window.addEventListener("online", () => { sync(); });
   document.addEventListener("DOMContentLoaded", () => {
+    // A page opened from the service worker's cache carries the token it had when cached:
+    // every page load starts the form with a token of its own, so two entries never share one.
+    document.querySelectorAll("form.quick-log input[name=client_token]").forEach((input) => {
+      input.value = newToken();
+    });
     refreshBadge().then(() => sync());
     document.querySelectorAll("[data-forget-offline]").forEach((link) => {
       link.addEventListener("click", () => {

@@ -1,6 +1,6 @@
 """The quick log without network, in Chromium on a phone: the service worker keeps the app
-openable, two entries are kept in IndexedDB and shown as waiting, and back online they
-arrive once each — no duplicate after a reload."""
+openable, entries (two, then a third from the cached page) are kept in IndexedDB and shown
+as waiting, and back online they arrive once each — no duplicate after a reload."""
 import os
 import time
 
@@ -69,11 +69,17 @@ def test_entries_logged_offline_wait_then_arrive_once_each(phone, world):
     assert badge.is_visible() and "2 à envoyer" in badge.inner_text()
     assert Contribution.objects.count() == 0
 
-    # Still offline, the waiting page opens from the service worker's cache and lists both.
+    # Reopened offline from the service worker's cache, the quick log still gives the next
+    # entry a token of its own.
+    page.goto("/contributions/saisir/")
+    log(page, "0,5", "Troisième hors ligne")
+    wait_until(page, "document.querySelector('#offline-badge [data-count]').textContent === '3'")
+
+    # Still offline, the waiting page opens from the service worker's cache and lists them.
     page.goto("/contributions/en-attente/")
-    page.get_by_test_id("offline-entry").nth(1).wait_for()
+    page.get_by_test_id("offline-entry").nth(2).wait_for()
     rows = page.get_by_test_id("offline-entry").all_inner_texts()
-    assert len(rows) == 2 and "Inventaire hors ligne" in rows[0] and "Arrosage hors ligne" in rows[1]
+    assert len(rows) == 3 and "Inventaire hors ligne" in rows[0] and "Arrosage hors ligne" in rows[1]
     assert all("en attente du réseau" in r for r in rows)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -81,16 +87,16 @@ def test_entries_logged_offline_wait_then_arrive_once_each(phone, world):
     wait_until(page, "document.querySelectorAll('[data-testid=offline-entry]').length === 0")
     assert page.get_by_test_id("offline-badge").is_hidden()
     assert sorted(Contribution.objects.values_list("description", flat=True)) == [
-        "Arrosage hors ligne", "Inventaire hors ligne"]
+        "Arrosage hors ligne", "Inventaire hors ligne", "Troisième hors ligne"]
     tokens = list(Contribution.objects.values_list("client_token", flat=True))
-    assert len(set(tokens)) == 2 and None not in tokens
+    assert len(set(tokens)) == 3 and None not in tokens
 
     # A reload (which syncs again) and the quick log add nothing.
     page.reload()
     page.goto("/contributions/saisir/")
     page.wait_for_load_state("networkidle")
-    assert Contribution.objects.count() == 2
-    assert page.locator("#recent-rows tr").count() == 2
+    assert Contribution.objects.count() == 3
+    assert page.locator("#recent-rows tr").count() == 3
 
 
 def test_an_entry_whose_answer_was_lost_is_not_doubled(phone, world):

@@ -68,11 +68,11 @@ def test_coordinator_sets_up_a_project_and_a_newcomer_logs_on_it(browser_page):
     # Production down to 50 %: 2 100 € left to spread; then a typed amount wins over its share.
     page.locator("#id_e-0-share").fill("50")
     assert remaining.text_content() == f"2{NBSP}100,00{NBSP}€"
-    page.locator("#id_e-1-amount").fill("6000.00")  # coordination, 12 % would be 5 040 €
-    assert remaining.text_content() == f"1{NBSP}140,00{NBSP}€"
+    page.locator("#id_e-1-amount").fill("6000.00")  # coordination, 10 % would be 4 200 €
+    assert remaining.text_content() == f"300,00{NBSP}€"
     # Too much: the figure turns red and the page says what to do.
     page.locator("#id_e-1-amount").fill("9000.00")
-    assert remaining.text_content() == f"-1{NBSP}860,00{NBSP}€"
+    assert remaining.text_content() == f"-2{NBSP}700,00{NBSP}€"
     assert page.locator("#setup-over").is_visible()
     page.locator("#id_e-1-amount").fill("6000.00")
     page.get_by_role("button", name="Créer le projet").click()
@@ -84,7 +84,7 @@ def test_coordinator_sets_up_a_project_and_a_newcomer_logs_on_it(browser_page):
                    .values_list("envelope__name", "delta"))
     assert amounts["Production"] == Decimal("21000.00")
     assert amounts["Coordination"] == Decimal("6000.00")
-    assert sum(amounts.values()) == Decimal("40860.00")
+    assert sum(amounts.values()) == Decimal("41700.00")
     assert project.fundings.count() == 2
     logout(page)
 

@@ -96,3 +96,14 @@ def test_a_place_address_has_the_same_limit(world):
     place.address = HUGE
     with pytest.raises(ValidationError):
         place.full_clean()
+
+
+def test_the_place_page_refuses_a_huge_address_and_keeps_the_form(world, client_for):
+    place = factories.place(name="La Ruche")
+    response = client_for(world.coordinator).post(
+        reverse("network:place", args=[place.pk]),
+        {"name": "La Ruche", "siret": "", "address": HUGE, "city": "", "email": ""})
+    assert response.status_code in (200, 400)
+    assert "caractères" in response.content.decode()
+    place.refresh_from_db()
+    assert place.address != HUGE

@@ -80,3 +80,19 @@ def test_the_pilots_home_badge_counts_what_the_queue_lists(world, client_for):
     page = client_for(world.pilot).get("/").content.decode()
     assert "1 contribution à valider" in page
     assert "contributions à valider" not in page
+
+
+def test_the_queue_shows_who_imported_a_row(world, client_for, django_capture_on_commit_callbacks):
+    _import_for_colleague(world, client_for(world.pilot), django_capture_on_commit_callbacks)
+    body = client_for(world.copilot).get(reverse("contributions:validation")).content.decode()
+    assert f"importée par {world.pilot.full_name}" in body
+
+
+def test_the_pilots_digest_counts_what_they_may_validate(world, client_for,
+                                                         django_capture_on_commit_callbacks):
+    from contributions.reminders import waiting_per_pilot
+
+    _import_for_colleague(world, client_for(world.pilot), django_capture_on_commit_callbacks)
+    waiting = waiting_per_pilot()
+    assert world.pilot.pk not in waiting  # they imported it: not theirs to validate
+    assert waiting[world.copilot.pk]["projects"][0][1] == 1

@@ -343,3 +343,19 @@ def test_a_place_with_an_old_unchecked_siret_can_still_be_edited(world, client_f
     response = client_for(world.coordinator).post(reverse("network:place", args=[place.pk]), {
         "name": "Ancien", "siret": "00000000000002", "city": "Blois"})
     assert "clé de contrôle incorrecte" in response.content.decode()
+
+
+def test_a_places_departement_is_set_on_its_page_and_a_bad_one_is_refused(world, client_for):
+    """The département decides the public holidays of the place's members (Alsace-Moselle,
+    overseas): a coordinator sets it in the app, not only in the admin."""
+    client = client_for(world.coordinator)
+    place = factories.place(name="La Forge")
+    url = reverse("network:place", args=[place.pk])
+    response = client.post(url, {"name": "La Forge", "city": "Metz", "department": "57"})
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.department == "57"
+    response = client.post(url, {"name": "La Forge", "city": "Metz", "department": "999"})
+    assert response.status_code == 200 and "Un numéro de département" in response.content.decode()
+    place.refresh_from_db()
+    assert place.department == "57"

@@ -110,3 +110,15 @@ def test_close_page_per_role(world, client_for, who, status):
 def test_unknown_project_close_page_is_404(world, client_for):
     assert client_for(world.pilot).get(
         reverse("projects:close", args=["nulle-part"])).status_code == 404
+
+
+def test_the_close_page_starts_from_the_networks_default_surplus_policy(world, client_for):
+    from contribbudget.models import NetworkSettings
+
+    network = NetworkSettings.load()
+    network.default_surplus_policy = "reserve"
+    network.save()
+    body = client_for(world.pilot).get(
+        reverse("projects:close", args=[world.project.slug])).content.decode()
+    assert "checked" in body.split('value="reserve"')[1][:80]  # the radio starts there
+    assert "10\u00a0000,00\u00a0€ de « Production » → réserve de lissage" in body

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from contribbudget.models import AuditEvent
+from contribbudget.models import AuditEvent, NetworkSettings
 from projects import montage
 from projects.models import Adjustment, Envelope, Funding, Project, ProjectRole
 
@@ -49,8 +49,9 @@ def test_setup_creates_project_fundings_pilots_and_template_envelopes_with_audit
     assert list(project.roles.values_list("member", "role")) == [(world.pilot.pk, "pilot")]
     envelopes = {e.name: e for e in project.envelopes.all()}
     assert set(envelopes) >= {"Production", "Coordination", "Administration", "Coopération",
-                              "Communication", "Documentation", "Sessions créatives",
-                              "Fonds des communs", "Réserve de lissage"}
+                              "Communication", "Documentation",
+                              "Sessions créatives et d'alignement", "Fonds des communs",
+                              "Réserve de lissage"}
     production = Adjustment.objects.get(envelope=envelopes["Production"])
     assert production.delta == Decimal("23100.00")  # 55 % of 42 000 €
     total = sum(a.delta for a in Adjustment.objects.filter(envelope__project=project))
@@ -60,13 +61,17 @@ def test_setup_creates_project_fundings_pilots_and_template_envelopes_with_audit
     assert event.project == project and event.data["budget"] == "42000.00"
 
 
-def test_the_network_template_replaces_the_default_when_set(world, monkeypatch):
-    from contribbudget.models import NetworkSettings
-
+def test_the_setup_proposes_the_network_template_from_its_settings(world):
     custom = [{"kind": "production", "name": "Chantier", "share": "80", "rule": "prorata",
-               "daily_rate": "300.00"}]
-    monkeypatch.setattr(NetworkSettings, "envelope_template", custom, raising=False)
-    assert montage.envelope_template() == custom
+               "daily_rate": "300.00"},
+              {"kind": "nonsense", "name": "Ignorée", "share": "20"}]
+    network = NetworkSettings.load()
+    network.envelope_template = custom
+    network.save()
+    assert montage.envelope_template() == custom[:1]  # a malformed row is left out
+    network.envelope_template = []
+    network.save()
+    assert montage.envelope_template()[0]["name"] == "Production"  # the default
 
 
 @pytest.mark.parametrize("name,slug,message", [

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from contribbudget.models import FieldOfAction, Member, Place, Preference
+from contribbudget.money import to_cents
 from contributions.models import Contribution
 from projects.models import Adjustment, Envelope, Funding, Project, ProjectRole
 from retributions.models import RetributionRun
@@ -136,7 +137,7 @@ class ScaleBuilder:
         share = Decimal(1) / Decimal(len(KINDS) + 1)
         budgets = {f.project_id: f.amount for f in fundings}
         Adjustment.objects.bulk_create([
-            Adjustment(envelope=e, delta=(budgets[e.project_id] * share).quantize(Decimal("0.01")),
+            Adjustment(envelope=e, delta=to_cents(budgets[e.project_id] * share),
                        reason="Enveloppe initiale", author=author) for e in self.envelopes],
             batch_size=2000)
         self.envelope_of = {(e.project_id, e.kind): e.pk for e in self.envelopes}
@@ -258,10 +259,11 @@ class ScaleBuilder:
                 INSERT INTO retributions_retributionline
                     (run_id, member_id, hours, weighted_hours, hours_by_kind, valued,
                      computed_money, money, override_reason, preference, payee, non_financial,
-                     explanation, payment_reference)
+                     explanation, explanation_parts, payment_reference)
                 SELECT c.retributed_in_id, c.member_id, SUM(c.hours), SUM(c.hours), '{}',
                        ROUND(SUM(c.hours) * 250 / 7, 2), ROUND(SUM(c.hours) * 250 / 7, 2),
-                       ROUND(SUM(c.hours) * 250 / 7, 2), '', 'money_self', 'self', '', '', ''
+                       ROUND(SUM(c.hours) * 250 / 7, 2), '', 'money_self', 'self', '', '', '[]',
+                       ''
                 FROM contributions_contribution c
                 WHERE c.retributed_in_id = ANY(%s)
                 GROUP BY c.retributed_in_id, c.member_id""", [run_ids])

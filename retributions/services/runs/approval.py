@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent
-from contribbudget.money import ZERO, format_money
+from contribbudget.money import ZERO, format_date, format_money
 from contribbudget.services import audit_record
 from contributions.models import Contribution
 from projects.models import Adjustment, Envelope, Project
@@ -44,7 +44,7 @@ def _transfer(*, actor, source: Envelope, target: Envelope, amount: Decimal,
         return
     transfer = uuid.uuid4()
     reason = _("Excédent du calcul de rétribution du %(start)s au %(end)s") % {
-        "start": run.period_start.strftime("%d/%m/%Y"), "end": run.period_end.strftime("%d/%m/%Y")}
+        "start": format_date(run.period_start), "end": format_date(run.period_end)}
     Adjustment.objects.bulk_create([
         Adjustment(envelope=source, delta=-amount, reason=reason, author=actor,
                    transfer_id=transfer),

@@ -33,7 +33,7 @@ from ...override_carry import carry_over, previous_overrides
 Status = RetributionRun.Status
 Progress = Callable[[int, int], None]
 
-ENGINE_PREFERENCE = {
+ENGINE_PREFERENCE: dict[str, str] = {
     Preference.MONEY_SELF: "money", Preference.MONEY_PLACE: "money",
     Preference.SYMBOLIC: "symbolic", Preference.VOLUNTEER: "volunteer",
 }
@@ -45,7 +45,7 @@ STEPS = 3
 def enqueue_compute(run: RetributionRun) -> None:
     """Send the compute task once the current transaction commits (the worker must see the
     run)."""
-    compute_run.delay_on_commit(run.pk)
+    compute_run.delay_on_commit(run.pk)  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit (Celery ≥ 5.4)
 
 
 def _member_id_key(member_id: int) -> str:

@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from contribbudget.models import AuditEvent, Member, Preference
+from contribbudget.money import format_date
+from contribbudget.periods import check_period
 from contribbudget.services import audit_record
 from projects.models import Envelope
 
@@ -30,15 +32,13 @@ def _refuse_open_overlap(envelope: Envelope, kind: str, start: datetime.date,
             "Un calcul de cette enveloppe pour une période qui chevauche celle-ci est déjà "
             "ouvert (%(status)s, du %(start)s au %(end)s) : approuvez-le ou abandonnez-le "
             "d'abord.") % {"status": other.get_status_display().lower(),
-                           "start": other.period_start.strftime("%d/%m/%Y"),
-                           "end": other.period_end.strftime("%d/%m/%Y")})
+                           "start": format_date(other.period_start),
+                           "end": format_date(other.period_end)})
 
 
 def _check_period(start: datetime.date | None, end: datetime.date | None) -> None:
-    if start is None or end is None:
-        raise ValidationError({"period_start": _("Indiquez le début et la fin de la période.")})
-    if end < start:
-        raise ValidationError({"period_end": _("La fin de la période précède son début.")})
+    """A run (or a smoothing round, or its request) needs both dates, in order."""
+    check_period(start, end, required=True)
 
 
 @transaction.atomic
@@ -57,8 +57,8 @@ def run_create(*, actor, envelope: Envelope, period_start: datetime.date,
         raise ValidationError(_(
             "Aucune contribution validée et pas encore rétribuée sur « %(envelope)s » entre le "
             "%(start)s et le %(end)s : il n'y a rien à rétribuer.") % {
-            "envelope": envelope.name, "start": period_start.strftime("%d/%m/%Y"),
-            "end": period_end.strftime("%d/%m/%Y")})
+            "envelope": envelope.name, "start": format_date(period_start),
+            "end": format_date(period_end)})
     _refuse_open_overlap(envelope, RetributionRun.Kind.REGULAR, period_start, period_end)
     run = _insert_run(actor=actor, envelope=envelope, kind=RetributionRun.Kind.REGULAR,
                       period_start=period_start, period_end=period_end,

@@ -40,6 +40,7 @@ def run_line_override(*, actor, line: RetributionLine, amount: Decimal | None,
                              "enregistré et visible.")
     if errors:
         raise ValidationError(errors)
+    assert amount is not None  # refused above
     if run.status != Status.DRAFT:
         raise ValidationError(_("Seule une part d'un calcul en brouillon peut être modifiée."))
     if refusal := line_override_refusal(actor, line):

@@ -6,19 +6,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from contribbudget.formerrors import errors_to_form
+
 from ...models import RetributionRun
 
 RUN_LIST_LIMIT = 200
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+    errors_to_form(form, error)  # the one mapping
 
 
 def _error_text(error: ValidationError) -> str:

@@ -1,19 +1,15 @@
-"""Network-level models: the network's settings, places, members, fields of action,
-invitations and the append-only audit trail."""
-import secrets
+"""The network itself: its settings, places, members, fields of action and working groups."""
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import limits
-from .files import private_name
-from .money import MoneyField
-from .network_defaults import default_envelope_template, invitation_expiry
+from .. import limits
+from ..money import MoneyField
+from ..network_defaults import default_envelope_template
 
 siret_validator = RegexValidator(r"^\d{14}$", _("Un SIRET compte exactement 14 chiffres."))
 
@@ -35,7 +31,7 @@ class NetworkSettings(models.Model):
     legal_name = models.CharField(_("raison sociale"), max_length=200, blank=True,
                                   help_text=_("Nom de la structure porteuse (association…)."))
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
-    address = models.TextField(_("adresse"), blank=True)
+    address = models.TextField(_("adresse"), blank=True, **limits.bounded(limits.ADDRESS))
     logo = models.ImageField(_("logo"), upload_to="network/", blank=True)
     reference_daily_rate = MoneyField(_("coût journalier de référence"), default=Decimal("250.00"),
                                       validators=[MinValueValidator(Decimal("0"))])
@@ -235,205 +231,3 @@ class WorkingGroup(models.Model):
         return f"{self.field} — {self.name}"
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class Invitation(models.Model):
-    """An invitation a coordinator sends; following its link opens sign-up for that email.
-
-    Single use, expires (30 days by default), revocable; optionally into a project with a
-    role, given on acceptance."""
-
-    class Role(models.TextChoices):
-        PILOT = "pilot", _("Pilote")
-        CONTRIBUTOR = "contributor", _("Contributeur·rice")
-
-    email = models.EmailField(_("courriel"))
-    first_name = models.CharField(_("prénom"), max_length=100)
-    last_name = models.CharField(_("nom"), max_length=100)
-    home_place = models.ForeignKey(Place, on_delete=models.SET_NULL, null=True, blank=True,
-                                   verbose_name=_("lieu d'attache"))
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("invité·e par"))
-    created_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
-    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("expire le"), default=invitation_expiry)
-    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
-    last_sent_at = models.DateTimeField(_("dernier envoi"), default=timezone.now)
-    send_count = models.PositiveSmallIntegerField(_("envois"), default=1)
-    project = models.ForeignKey("projects.Project", on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="+", verbose_name=_("projet"))
-    project_role = models.CharField(_("rôle dans le projet"), max_length=20, blank=True,
-                                    choices=Role.choices)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
-        constraints = [
-            # At most one open invitation per email (a resend reuses it; a revoked or used
-            # one no longer counts).
-            models.UniqueConstraint(fields=["email"],
-                                    condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
-                                    name="invitation_one_open_per_email"),
-        ]
-
-    def __str__(self) -> str:
-        return self.email
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None
-
-    @property
-    def is_expired(self) -> bool:
-        return self.is_pending and self.expires_at <= timezone.now()
-
-    @property
-    def is_usable(self) -> bool:
-        return self.is_pending and not self.is_expired
-
-    @property
-    def status(self) -> str:
-        if self.accepted_at:
-            return "accepted"
-        if self.revoked_at:
-            return "revoked"
-        return "expired" if self.is_expired else "pending"
-
-
-class AuditEvent(models.Model):
-    """Who did what, when and why. Append-only: a database trigger refuses updates/deletes."""
-
-    class Action(models.TextChoices):
-        ENVELOPE_CREATED = "envelope.created", _("enveloppe créée")
-        ENVELOPE_ADJUSTED = "envelope.adjusted", _("enveloppe ajustée")
-        ENVELOPE_TRANSFER = "envelope.transfer", _("virement entre enveloppes")
-        ENVELOPE_UPDATED = "envelope.updated", _("enveloppe modifiée")
-        ADJUSTMENT_REQUESTED = "adjustment.requested", _("ajustement demandé")
-        ADJUSTMENT_DECIDED = "adjustment.decided", _("demande d'ajustement traitée")
-        CONTRIBUTION_SUBMITTED = "contribution.submitted", _("contribution soumise")
-        CONTRIBUTION_VALIDATED = "contribution.validated", _("contribution validée")
-        CONTRIBUTION_REJECTED = "contribution.rejected", _("contribution refusée")
-        CONTRIBUTION_REOPENED = "contribution.reopened", _("contribution renvoyée en soumission")
-        CONTRIBUTION_IMPORTED = "contribution.imported", _("contributions importées")
-        GRAIN_CREATED = "grain.created", _("grain de coordination créé")
-        RUN_STARTED = "run.started", _("calcul de rétribution lancé")
-        RUN_LINE_OVERRIDDEN = "run.line_overridden", _("part modifiée")
-        RUN_APPROVED = "run.approved", _("calcul de rétribution approuvé")
-        PAYMENT_MARKED = "payment.marked", _("paiement enregistré")
-        ROLE_CHANGED = "role.changed", _("rôle modifié")
-        MEMBER_INVITED = "member.invited", _("membre invité·e")
-        DOCUMENT_REQUESTED = "document.requested", _("document demandé")
-        SHARE_LINK = "document.share_link", _("lien financeur")
-        # Network administration (issue 11).
-        NETWORK_SETTINGS_UPDATED = "network.settings_updated", _("paramètres du réseau modifiés")
-        PLACE_CREATED = "place.created", _("lieu créé")
-        PLACE_UPDATED = "place.updated", _("lieu modifié")
-        PLACE_ARCHIVED = "place.archived", _("lieu archivé")
-        PLACE_RESTORED = "place.restored", _("lieu réactivé")
-        FIELD_CREATED = "field.created", _("champ d'action créé")
-        FIELD_UPDATED = "field.updated", _("champ d'action modifié")
-        FIELD_ARCHIVED = "field.archived", _("champ d'action archivé")
-        FIELD_RESTORED = "field.restored", _("champ d'action réactivé")
-        MEMBER_CREATED = "member.created", _("membre créé·e")
-        MEMBER_UPDATED = "member.updated", _("membre modifié·e")
-        MEMBER_DEACTIVATED = "member.deactivated", _("membre désactivé·e")
-        MEMBER_REACTIVATED = "member.reactivated", _("membre réactivé·e")
-        INVITATION_RESENT = "invitation.resent", _("invitation renvoyée")
-        INVITATION_REVOKED = "invitation.revoked", _("invitation révoquée")
-        INVITATION_ACCEPTED = "invitation.accepted", _("invitation acceptée")
-        PROJECT_CREATED = "project.created", _("projet monté")
-        FUNDING_CHANGED = "funding.changed", _("financement modifié")
-        OPEN_PERIOD_CHANGED = "project.open_period", _("période ouverte modifiée")
-        PROJECT_CLOSED = "project.closed", _("projet clos")
-        PAYEE_UPDATED = "payee.updated", _("coordonnées de paiement modifiées")
-        BATCH_PREPARED = "batch.prepared", _("lot de virements préparé")
-        BATCH_SENT = "batch.sent", _("fichier de virements téléchargé")
-        BATCH_CONFIRMED = "batch.confirmed", _("lot de virements confirmé")
-        BATCH_LINE_FAILED = "batch.line_failed", _("virement en échec")
-        MANDATE_ACCEPTED = "mandate.accepted", _("mandat d'autofacturation accepté")
-        MANDATE_REVOKED = "mandate.revoked", _("mandat d'autofacturation révoqué")
-        INVOICE_ISSUED = "invoice.issued", _("autofacture émise")
-        INVOICE_CONTESTED = "invoice.contested", _("autofacture contestée")
-        TREASURY_SETTINGS = "treasury.settings", _("paramètres de trésorerie modifiés")
-        WEBHOOK_CHANGED = "project.webhook", _("messagerie d'équipe modifiée")
-        RUN_CANCELLED = "run.cancelled", _("calcul de rétribution abandonné")
-        RUN_RECOMPUTED = "run.recomputed", _("calcul de rétribution relancé")
-        RUN_PREFERENCE_SET = "run.preference_set", _("préférence pour un calcul")
-        PROJECT_CHANGED = "project.changed", _("projet modifié")
-        PLACE_CHANGED = "place.changed", _("lieu modifié")
-        FIELD_CHANGED = "field.changed", _("champ d'action modifié")
-        MEMBER_CHANGED = "member.changed", _("membre modifié·e")
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+", verbose_name=_("auteur·rice"))
-    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
-    # The object the event is about, named by its model label and pk (no FK: the trail
-    # outlives the rows), plus the project, when there is one, for per-project history.
-    object_type = models.CharField(_("type d'objet"), max_length=60)
-    object_id = models.CharField(_("identifiant"), max_length=40)
-    project = models.ForeignKey("projects.Project", on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="audit_events",
-                                verbose_name=_("projet"))
-    data = models.JSONField(_("données"), default=dict, blank=True)
-    reason = models.TextField(_("motif"), blank=True)
-    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("événement d'audit")
-        verbose_name_plural = _("journal d'audit")
-        indexes = [
-            # The history shown on a contribution's, envelope's or run's page.
-            models.Index(fields=["object_type", "object_id", "created_at"],
-                         name="audit_object_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-
-def export_upload_to(instance, filename: str) -> str:
-    return private_name("exports", filename)
-
-
-class ExportJob(models.Model):
-    """A spreadsheet too large to build in a request (a network-wide XLSX), built by a Celery
-    task with its progress, and downloaded by its author only (``contribbudget.export_jobs``)."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("En file d'attente")
-        RUNNING = "running", _("En cours")
-        READY = "ready", _("Prêt")
-        FAILED = "failed", _("Échec")
-
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+", verbose_name=_("demandé par"))
-    exporter = models.CharField(_("export"), max_length=60)
-    params = models.JSONField(_("filtres"), default=dict, blank=True)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
-    done_rows = models.PositiveIntegerField(default=0)
-    total_rows = models.PositiveIntegerField(default=0)
-    filename = models.CharField(_("nom du fichier"), max_length=200)
-    file = models.FileField(_("fichier"), upload_to=export_upload_to, blank=True)
-    error = models.TextField(_("erreur"), blank=True)
-    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
-    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("export")
-        verbose_name_plural = _("exports")
-
-    def __str__(self) -> str:
-        return self.filename
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.READY:
-            return 100
-        return min(99, 100 * self.done_rows // self.total_rows) if self.total_rows else 0
