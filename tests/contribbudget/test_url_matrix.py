@@ -8,7 +8,7 @@ from . import url_matrix
 
 def test_every_url_name_has_a_rule():
     missing = url_matrix.names_without_rule()
-    assert not missing, ("URL names without a rule in tests/contribbudget/url_matrix.py RULES "
+    assert not missing, ("URL names without a rule in tests/contribbudget/url_rules.py RULES "
                          "(say which object their kwargs come from and who may GET/POST them): "
                          + ", ".join(missing))
 

@@ -112,7 +112,8 @@ def nu_errors(directory: Path, jar: Path) -> list[dict]:
 @pytest.mark.django_db
 def test_every_page_each_role_reaches_is_valid_html(tmp_path):
     scene = url_matrix.Scene()
-    pages = html_pages(url_matrix.visit_all(scene))
+    # The admin's URLs (a family rule) only redirect to its login page, which has its own rule.
+    pages = html_pages(url_matrix.visit_all(scene, families=False))
     # The 500 page no URL reaches on purpose.
     pages["server-error.html"] = ("the 500 page", server_error(RequestFactory().get("/")).content)
     assert len(pages) > 100, "the matrix should reach well over a hundred distinct pages"
