@@ -1,0 +1,53 @@
+"""Hours totals kept by the database, so pages sum a handful of rows instead of a project's
+(or the network's) contributions.
+
+Both tables are derived from ``contributions_contribution`` only, by triggers on that table
+(contributions/totals_sql.py): every write path — forms, services, ``QuerySet.update()``,
+``bulk_create``, imports, the admin, raw SQL — keeps them exact, in the same transaction as the
+write. Keys are fine enough that concurrent writers rarely touch the same row (an envelope's
+month and status; a member's status on a project), and each key is upserted, so two writers
+inserting the first row of a key at once both count. Rows whose hours fall back to zero stay
+(they sum to nothing); the foreign keys carry no database constraint so that a trigger never
+fails on them, and Django deletes the rows with their project, envelope or member.
+"""
+from django.db import models
+
+from contribbudget.models import Member
+from projects.models import Envelope, Project
+
+TOTAL_HOURS = dict(max_digits=14, decimal_places=2)
+
+
+class EnvelopeMonthTotal(models.Model):
+    """Hours of an envelope's contributions in one status and one calendar month."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, db_constraint=False,
+                                related_name="+")
+    envelope = models.ForeignKey(Envelope, on_delete=models.CASCADE, db_constraint=False,
+                                 related_name="+")
+    status = models.CharField(max_length=12)
+    month = models.DateField()  # the first day of the month
+    hours = models.DecimalField(**TOTAL_HOURS, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "envelope", "status", "month"],
+                                               name="envelope_month_total_key")]
+        indexes = [models.Index(fields=["envelope", "status"], include=["hours"],
+                                name="envelope_month_total_env_idx"),
+                   models.Index(fields=["status", "month"], include=["hours"],
+                                name="envelope_month_total_month_idx")]
+
+
+class MemberProjectTotal(models.Model):
+    """Hours a member gave a project, per status (the project page's team and others)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, db_constraint=False,
+                                related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, db_constraint=False,
+                               related_name="+")
+    status = models.CharField(max_length=12)
+    hours = models.DecimalField(**TOTAL_HOURS, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "member", "status"],
+                                               name="member_project_total_key")]

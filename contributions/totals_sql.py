@@ -1,0 +1,94 @@
+"""The SQL of the triggers that keep contributions/models_totals.py exact (PostgreSQL and
+SQLite), and of the rebuild from the contributions themselves.
+
+A contribution counts in its envelope's month and in its member's project row; an update
+that moves any of (project, envelope, member, status, date, hours) takes the old values out
+and puts the new ones in, and an update that touches none of them (a description, a
+comment, ``updated_at``) leaves the totals — and their row locks — alone.
+"""
+CONTRIBUTION = "contributions_contribution"
+ENVELOPE_TOTAL = "contributions_envelopemonthtotal"
+MEMBER_TOTAL = "contributions_memberprojecttotal"
+KEY_COLUMNS = ("project_id", "envelope_id", "member_id", "status", "date", "hours")
+
+
+def _upserts(row: str, sign: str, month: str) -> str:
+    """Two upserts adding ``sign`` × ``row``'s hours (row is NEW or OLD)."""
+    return f"""
+    INSERT INTO {ENVELOPE_TOTAL} (project_id, envelope_id, status, month, hours)
+    VALUES ({row}.project_id, {row}.envelope_id, {row}.status, {month}, {sign}{row}.hours)
+    ON CONFLICT (project_id, envelope_id, status, month)
+    DO UPDATE SET hours = {ENVELOPE_TOTAL}.hours + excluded.hours;
+    INSERT INTO {MEMBER_TOTAL} (project_id, member_id, status, hours)
+    VALUES ({row}.project_id, {row}.member_id, {row}.status, {sign}{row}.hours)
+    ON CONFLICT (project_id, member_id, status)
+    DO UPDATE SET hours = {MEMBER_TOTAL}.hours + excluded.hours;"""
+
+
+def _changed() -> str:
+    return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in KEY_COLUMNS)
+
+
+def _sqlite_changed() -> str:
+    return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in KEY_COLUMNS)
+
+
+PG_MONTH = "date_trunc('month', {row}.date)::date"
+SQLITE_MONTH = "date({row}.date, 'start of month')"
+
+TRIGGERS = ("cb_contribution_totals_insert", "cb_contribution_totals_update",
+            "cb_contribution_totals_delete")
+
+POSTGRES_CREATE = f"""
+CREATE OR REPLACE FUNCTION cb_contribution_totals() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN{_upserts("OLD", "-", PG_MONTH.format(row="OLD"))}
+  END IF;
+  IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN{_upserts("NEW", "", PG_MONTH.format(row="NEW"))}
+  END IF;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER cb_contribution_totals_insert AFTER INSERT ON {CONTRIBUTION}
+  FOR EACH ROW EXECUTE FUNCTION cb_contribution_totals();
+CREATE TRIGGER cb_contribution_totals_update AFTER UPDATE ON {CONTRIBUTION}
+  FOR EACH ROW WHEN ({_changed()}) EXECUTE FUNCTION cb_contribution_totals();
+CREATE TRIGGER cb_contribution_totals_delete AFTER DELETE ON {CONTRIBUTION}
+  FOR EACH ROW EXECUTE FUNCTION cb_contribution_totals();
+"""
+
+POSTGRES_DROP = f"""
+DROP TRIGGER IF EXISTS cb_contribution_totals_insert ON {CONTRIBUTION};
+DROP TRIGGER IF EXISTS cb_contribution_totals_update ON {CONTRIBUTION};
+DROP TRIGGER IF EXISTS cb_contribution_totals_delete ON {CONTRIBUTION};
+DROP FUNCTION IF EXISTS cb_contribution_totals();
+"""
+
+# SQLite runs one statement per execute() through Django: a list, not a script.
+SQLITE_CREATE = [
+    f"""CREATE TRIGGER cb_contribution_totals_insert AFTER INSERT ON {CONTRIBUTION}
+    BEGIN{_upserts("NEW", "", SQLITE_MONTH.format(row="NEW"))}
+    END""",
+    f"""CREATE TRIGGER cb_contribution_totals_update AFTER UPDATE ON {CONTRIBUTION}
+    WHEN {_sqlite_changed()}
+    BEGIN{_upserts("OLD", "-", SQLITE_MONTH.format(row="OLD"))}{_upserts("NEW", "", SQLITE_MONTH.format(row="NEW"))}
+    END""",
+    f"""CREATE TRIGGER cb_contribution_totals_delete AFTER DELETE ON {CONTRIBUTION}
+    BEGIN{_upserts("OLD", "-", SQLITE_MONTH.format(row="OLD"))}
+    END""",
+]
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS]
+
+
+def rebuild_statements(vendor: str) -> list[str]:
+    """Empty both tables and fill them from the contributions (one GROUP BY each)."""
+    month = "date_trunc('month', date)::date" if vendor == "postgresql" else "date(date, 'start of month')"
+    return [
+        f"DELETE FROM {ENVELOPE_TOTAL}",
+        f"DELETE FROM {MEMBER_TOTAL}",
+        f"""INSERT INTO {ENVELOPE_TOTAL} (project_id, envelope_id, status, month, hours)
+        SELECT project_id, envelope_id, status, {month}, SUM(hours) FROM {CONTRIBUTION}
+        WHERE true GROUP BY project_id, envelope_id, status, {month}""",
+        f"""INSERT INTO {MEMBER_TOTAL} (project_id, member_id, status, hours)
+        SELECT project_id, member_id, status, SUM(hours) FROM {CONTRIBUTION}
+        WHERE true GROUP BY project_id, member_id, status""",
+    ]
