@@ -37,6 +37,9 @@ class EnvelopeMonthTotal(models.Model):
                    models.Index(fields=["status", "month"], include=["hours"],
                                 name="envelope_month_total_month_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.envelope_id} {self.status} {self.month:%Y-%m}: {self.hours} h"
+
 
 class MemberProjectTotal(models.Model):
     """Hours a member gave a project, per status (the project page's team and others)."""
@@ -51,3 +54,6 @@ class MemberProjectTotal(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "member", "status"],
                                                name="member_project_total_key")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.member_id} {self.status}: {self.hours} h"
