@@ -9,6 +9,6 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 (registers the system check)
-        from .member_select import connect
+        from .list_cache import connect
 
         connect()

@@ -23,7 +23,7 @@ from contribbudget.permissions import (
 from .. import closing, teams
 from ..forms import add_errors
 from ..forms_setup import CloseForm, OpenPeriodForm, TeamForm
-from ..member_select import cached_member_select
+from ..list_cache import cached_member_select
 from ..models import OpenPeriod, Project
 
 

@@ -291,3 +291,19 @@ def test_project_page_queries_do_not_grow_with_the_team_and_periods(world, clien
     # a page whose list is cached (its one query happens once per change of the members).
     client.get(url)
     assert count() == small
+
+
+def test_team_member_list_shows_a_new_or_renamed_member_at_once(world, client_for):
+    client = client_for(world.pilot)
+    url = reverse("projects:detail", args=[world.project.slug])
+
+    def options():
+        page = client.get(url).content.decode()
+        return page.split('id="team_member"')[1].split("</select>")[0]
+
+    assert "Olga" in options()
+    factories.member("Zoé")
+    world.outsider.first_name = "Oksana"
+    world.outsider.save()
+    shown = options()
+    assert "Zoé" in shown and "Oksana" in shown and "Olga" not in shown
