@@ -4,9 +4,10 @@
 Both tables are derived from ``contributions_contribution`` only, by triggers on that table
 (contributions/totals_sql.py): every write path — forms, services, ``QuerySet.update()``,
 ``bulk_create``, imports, the admin, raw SQL — keeps them exact, in the same transaction as the
-write. Keys are fine enough that concurrent writers rarely touch the same row (an envelope's
-month and status; a member's status on a project), and each key is upserted, so two writers
-inserting the first row of a key at once both count. Rows whose hours fall back to zero stay
+write. Only validated and retributed hours are kept (what the pages sum), so drafts and
+submissions never lock a totals row; keys are fine enough that concurrent validations rarely
+touch the same row (an envelope's month; a member's project), and each key is upserted, so
+two writers inserting the first row of a key at once both count. Rows whose hours fall back to zero stay
 (they sum to nothing); the foreign keys carry no database constraint so that a trigger never
 fails on them, and Django deletes the rows with their project, envelope or member.
 """
@@ -19,12 +20,13 @@ TOTAL_HOURS = dict(max_digits=14, decimal_places=2)
 
 
 class EnvelopeMonthTotal(models.Model):
-    """Hours of an envelope's contributions in one status and one calendar month."""
+    """Hours of an envelope's validated (or retributed) contributions in one calendar month."""
 
+    # Indexed by the key and the two covering indexes below.
     project = models.ForeignKey(Project, on_delete=models.CASCADE, db_constraint=False,
-                                related_name="+")
+                                db_index=False, related_name="+")
     envelope = models.ForeignKey(Envelope, on_delete=models.CASCADE, db_constraint=False,
-                                 related_name="+")
+                                 db_index=False, related_name="+")
     status = models.CharField(max_length=12)
     month = models.DateField()  # the first day of the month
     hours = models.DecimalField(**TOTAL_HOURS, default=0)
@@ -32,7 +34,12 @@ class EnvelopeMonthTotal(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "envelope", "status", "month"],
                                                name="envelope_month_total_key")]
-        indexes = [models.Index(fields=["envelope", "status"], include=["hours"],
+        # Covering (index-only reads): a project's and an envelope's hours, the year's. The
+        # project's also keeps the overview's estimated cost low enough that PostgreSQL does
+        # not JIT-compile it (measured: 374 ms of JIT on a 100 ms query without it).
+        indexes = [models.Index(fields=["project", "status"], include=["envelope", "hours"],
+                                name="envelope_month_total_proj_idx"),
+                   models.Index(fields=["envelope", "status"], include=["hours"],
                                 name="envelope_month_total_env_idx"),
                    models.Index(fields=["status", "month"], include=["hours"],
                                 name="envelope_month_total_month_idx")]
@@ -42,10 +49,10 @@ class EnvelopeMonthTotal(models.Model):
 
 
 class MemberProjectTotal(models.Model):
-    """Hours a member gave a project, per status (the project page's team and others)."""
+    """Validated (or retributed) hours a member gave a project (the project page's team)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, db_constraint=False,
-                                related_name="+")
+                                db_index=False, related_name="+")  # first in the key
     member = models.ForeignKey(Member, on_delete=models.CASCADE, db_constraint=False,
                                related_name="+")
     status = models.CharField(max_length=12)

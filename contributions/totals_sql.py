@@ -10,6 +10,11 @@ CONTRIBUTION = "contributions_contribution"
 ENVELOPE_TOTAL = "contributions_envelopemonthtotal"
 MEMBER_TOTAL = "contributions_memberprojecttotal"
 KEY_COLUMNS = ("project_id", "envelope_id", "member_id", "status", "date", "hours")
+# Only the statuses the pages sum are kept: drafts and submissions (every member's quick
+# log, all day long) then take no row lock on a shared total; a totals row is written only
+# when a pilot validates or rejects, or a run retributes, and by edits of counted rows.
+COUNTED = ("validated", "retributed")
+_IN_COUNTED = "IN ('validated', 'retributed')"
 
 
 def _upserts(row: str, sign: str, month: str) -> str:
@@ -42,18 +47,19 @@ TRIGGERS = ("cb_contribution_totals_insert", "cb_contribution_totals_update",
 POSTGRES_CREATE = f"""
 CREATE OR REPLACE FUNCTION cb_contribution_totals() RETURNS trigger AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN{_upserts("OLD", "-", PG_MONTH.format(row="OLD"))}
+  IF (TG_OP = 'UPDATE' OR TG_OP = 'DELETE') AND OLD.status {_IN_COUNTED} THEN{_upserts("OLD", "-", PG_MONTH.format(row="OLD"))}
   END IF;
-  IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN{_upserts("NEW", "", PG_MONTH.format(row="NEW"))}
+  IF (TG_OP = 'UPDATE' OR TG_OP = 'INSERT') AND NEW.status {_IN_COUNTED} THEN{_upserts("NEW", "", PG_MONTH.format(row="NEW"))}
   END IF;
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
 CREATE TRIGGER cb_contribution_totals_insert AFTER INSERT ON {CONTRIBUTION}
-  FOR EACH ROW EXECUTE FUNCTION cb_contribution_totals();
+  FOR EACH ROW WHEN (NEW.status {_IN_COUNTED}) EXECUTE FUNCTION cb_contribution_totals();
 CREATE TRIGGER cb_contribution_totals_update AFTER UPDATE ON {CONTRIBUTION}
-  FOR EACH ROW WHEN ({_changed()}) EXECUTE FUNCTION cb_contribution_totals();
+  FOR EACH ROW WHEN ((OLD.status {_IN_COUNTED} OR NEW.status {_IN_COUNTED}) AND ({_changed()}))
+  EXECUTE FUNCTION cb_contribution_totals();
 CREATE TRIGGER cb_contribution_totals_delete AFTER DELETE ON {CONTRIBUTION}
-  FOR EACH ROW EXECUTE FUNCTION cb_contribution_totals();
+  FOR EACH ROW WHEN (OLD.status {_IN_COUNTED}) EXECUTE FUNCTION cb_contribution_totals();
 """
 
 POSTGRES_DROP = f"""
@@ -64,19 +70,27 @@ DROP FUNCTION IF EXISTS cb_contribution_totals();
 """
 
 # SQLite runs one statement per execute() through Django: a list, not a script.
+# An update is two triggers there (SQLite has no IF): the old row out, the new row in.
+SQLITE_TRIGGERS = TRIGGERS + ("cb_contribution_totals_update_in",)
 SQLITE_CREATE = [
     f"""CREATE TRIGGER cb_contribution_totals_insert AFTER INSERT ON {CONTRIBUTION}
+    WHEN NEW.status {_IN_COUNTED}
     BEGIN{_upserts("NEW", "", SQLITE_MONTH.format(row="NEW"))}
     END""",
     f"""CREATE TRIGGER cb_contribution_totals_update AFTER UPDATE ON {CONTRIBUTION}
-    WHEN {_sqlite_changed()}
-    BEGIN{_upserts("OLD", "-", SQLITE_MONTH.format(row="OLD"))}{_upserts("NEW", "", SQLITE_MONTH.format(row="NEW"))}
+    WHEN OLD.status {_IN_COUNTED} AND ({_sqlite_changed()})
+    BEGIN{_upserts("OLD", "-", SQLITE_MONTH.format(row="OLD"))}
+    END""",
+    f"""CREATE TRIGGER cb_contribution_totals_update_in AFTER UPDATE ON {CONTRIBUTION}
+    WHEN NEW.status {_IN_COUNTED} AND ({_sqlite_changed()})
+    BEGIN{_upserts("NEW", "", SQLITE_MONTH.format(row="NEW"))}
     END""",
     f"""CREATE TRIGGER cb_contribution_totals_delete AFTER DELETE ON {CONTRIBUTION}
+    WHEN OLD.status {_IN_COUNTED}
     BEGIN{_upserts("OLD", "-", SQLITE_MONTH.format(row="OLD"))}
     END""",
 ]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS]
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
 
 
 def rebuild_statements(vendor: str) -> list[str]:
@@ -87,8 +101,8 @@ def rebuild_statements(vendor: str) -> list[str]:
         f"DELETE FROM {MEMBER_TOTAL}",
         f"""INSERT INTO {ENVELOPE_TOTAL} (project_id, envelope_id, status, month, hours)
         SELECT project_id, envelope_id, status, {month}, SUM(hours) FROM {CONTRIBUTION}
-        WHERE true GROUP BY project_id, envelope_id, status, {month}""",
+        WHERE status {_IN_COUNTED} GROUP BY project_id, envelope_id, status, {month}""",
         f"""INSERT INTO {MEMBER_TOTAL} (project_id, member_id, status, hours)
         SELECT project_id, member_id, status, SUM(hours) FROM {CONTRIBUTION}
-        WHERE true GROUP BY project_id, member_id, status""",
+        WHERE status {_IN_COUNTED} GROUP BY project_id, member_id, status""",
     ]

@@ -35,11 +35,11 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(max_length=12)),
                 ('month', models.DateField()),
                 ('hours', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('envelope', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.envelope')),
-                ('project', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
+                ('envelope', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.envelope')),
+                ('project', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
             ],
             options={
-                'indexes': [models.Index(fields=['envelope', 'status'], include=('hours',), name='envelope_month_total_env_idx'), models.Index(fields=['status', 'month'], include=('hours',), name='envelope_month_total_month_idx')],
+                'indexes': [models.Index(fields=['project', 'status'], include=('envelope', 'hours'), name='envelope_month_total_proj_idx'), models.Index(fields=['envelope', 'status'], include=('hours',), name='envelope_month_total_env_idx'), models.Index(fields=['status', 'month'], include=('hours',), name='envelope_month_total_month_idx')],
                 'constraints': [models.UniqueConstraint(fields=('project', 'envelope', 'status', 'month'), name='envelope_month_total_key')],
             },
         ),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(max_length=12)),
                 ('hours', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ('member', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contribbudget.member')),
-                ('project', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
+                ('project', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('project', 'member', 'status'), name='member_project_total_key')],
