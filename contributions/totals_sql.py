@@ -38,6 +38,10 @@ def _sqlite_changed() -> str:
     return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in KEY_COLUMNS)
 
 
+# Set (transaction-local) by totals.bulk_create_counted and update_status_counted: the
+# insert and update triggers then leave the totals to them (deletes always count).
+DEFER_SETTING = "contribbudget.totals_deferred"
+
 PG_MONTH = "date_trunc('month', {row}.date)::date"
 SQLITE_MONTH = "date({row}.date, 'start of month')"
 
@@ -54,9 +58,12 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
 CREATE TRIGGER cb_contribution_totals_insert AFTER INSERT ON {CONTRIBUTION}
-  FOR EACH ROW WHEN (NEW.status {_IN_COUNTED}) EXECUTE FUNCTION cb_contribution_totals();
+  FOR EACH ROW WHEN (NEW.status {_IN_COUNTED}
+                     AND current_setting('{DEFER_SETTING}', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION cb_contribution_totals();
 CREATE TRIGGER cb_contribution_totals_update AFTER UPDATE ON {CONTRIBUTION}
-  FOR EACH ROW WHEN ((OLD.status {_IN_COUNTED} OR NEW.status {_IN_COUNTED}) AND ({_changed()}))
+  FOR EACH ROW WHEN ((OLD.status {_IN_COUNTED} OR NEW.status {_IN_COUNTED}) AND ({_changed()})
+                     AND current_setting('{DEFER_SETTING}', true) IS DISTINCT FROM 'on')
   EXECUTE FUNCTION cb_contribution_totals();
 CREATE TRIGGER cb_contribution_totals_delete AFTER DELETE ON {CONTRIBUTION}
   FOR EACH ROW WHEN (OLD.status {_IN_COUNTED}) EXECUTE FUNCTION cb_contribution_totals();
@@ -106,3 +113,14 @@ def rebuild_statements(vendor: str) -> list[str]:
         SELECT project_id, member_id, status, SUM(hours) FROM {CONTRIBUTION}
         WHERE status {_IN_COUNTED} GROUP BY project_id, member_id, status""",
     ]
+
+
+def upsert_statements(vendor: str) -> tuple[str, str]:
+    """Add grouped hours to both tables (``executemany`` parameters: see totals.apply_rows)."""
+    p = "%s"
+    return (f"""INSERT INTO {ENVELOPE_TOTAL} (project_id, envelope_id, status, month, hours)
+    VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT (project_id, envelope_id, status, month)
+    DO UPDATE SET hours = {ENVELOPE_TOTAL}.hours + excluded.hours""",
+            f"""INSERT INTO {MEMBER_TOTAL} (project_id, member_id, status, hours)
+    VALUES ({p}, {p}, {p}, {p}) ON CONFLICT (project_id, member_id, status)
+    DO UPDATE SET hours = {MEMBER_TOTAL}.hours + excluded.hours""")

@@ -146,6 +146,43 @@ def test_rebuild_and_bulk_load_give_the_trigger_figures(world):
 
 
 @pytest.mark.django_db
+def test_bulk_create_counted_adds_the_hours_once_per_key(world):
+    """The import's bulk path: rows inserted with the per-row work deferred, the totals
+    upserted once per key, same figures; the triggers work again afterwards."""
+    rng = random.Random(7)
+    members = [world.contributor, world.pilot, world.outsider]
+    envelopes = [world.envelope, world.other_envelope]
+    for _ in range(20):
+        _random_contribution(rng, members, envelopes, status="validated").save()
+    totals.bulk_create_counted([_random_contribution(rng, members, envelopes)
+                                for _ in range(300)], batch_size=100)
+    assert_same()
+    _random_contribution(rng, members, envelopes, status="retributed").save()
+    Contribution.objects.filter(status="validated").update(status="rejected", rejection_comment="x")
+    assert_same()
+
+
+@pytest.mark.django_db
+def test_update_status_counted_moves_the_hours_like_the_triggers(world):
+    """The run approval's bulk path: validated → retributed, rejected, back to validated."""
+    rng = random.Random(9)
+    members = [world.contributor, world.pilot, world.outsider]
+    envelopes = [world.envelope, world.other_envelope]
+    Contribution.objects.bulk_create([_random_contribution(rng, members, envelopes)
+                                      for _ in range(300)])
+    in_2025 = Contribution.objects.filter(date__year=2025)
+    totals.update_status_counted(in_2025.filter(status="validated"), "retributed")
+    assert_same()
+    totals.update_status_counted(in_2025.filter(status="retributed"), "rejected",
+                                 rejection_comment="non")
+    assert_same()
+    totals.update_status_counted(Contribution.objects.filter(status="submitted"), "validated")
+    assert_same()
+    with pytest.raises(ValueError):
+        totals.update_status_counted(in_2025, "validated", hours=1)
+
+
+@pytest.mark.django_db
 def test_a_validated_contribution_shows_at_once_on_the_project_page(world, client_for):
     from django.urls import reverse
 
