@@ -16,8 +16,6 @@ from django.db import models
 from contribbudget.models import Member
 from projects.models import Envelope, Project
 
-TOTAL_HOURS = dict(max_digits=14, decimal_places=2)
-
 
 class EnvelopeMonthTotal(models.Model):
     """Hours of an envelope's validated (or retributed) contributions in one calendar month."""
@@ -29,7 +27,7 @@ class EnvelopeMonthTotal(models.Model):
                                  db_index=False, related_name="+")
     status = models.CharField(max_length=12)
     month = models.DateField()  # the first day of the month
-    hours = models.DecimalField(**TOTAL_HOURS, default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "envelope", "status", "month"],
@@ -56,7 +54,7 @@ class MemberProjectTotal(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, db_constraint=False,
                                related_name="+")
     status = models.CharField(max_length=12)
-    hours = models.DecimalField(**TOTAL_HOURS, default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "member", "status"],

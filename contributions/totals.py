@@ -92,10 +92,10 @@ def apply_rows(rows: list[Contribution], sign: int = 1) -> None:
     for c in rows:
         if c.status not in totals_sql.COUNTED:
             continue
-        key = (c.project_id, c.envelope_id, c.status, c.date.replace(day=1))
-        envelopes[key] = envelopes.get(key, Decimal(0)) + sign * c.hours
-        key = (c.project_id, c.member_id, c.status)
-        members[key] = members.get(key, Decimal(0)) + sign * c.hours
+        month_key = (c.project_id, c.envelope_id, c.status, c.date.replace(day=1))
+        envelopes[month_key] = envelopes.get(month_key, Decimal(0)) + sign * c.hours
+        member_key = (c.project_id, c.member_id, c.status)
+        members[member_key] = members.get(member_key, Decimal(0)) + sign * c.hours
     _upsert(envelopes, members)
 
 
@@ -145,8 +145,8 @@ def update_status_counted(queryset: QuerySet[Contribution], status: str, **chang
             if key[2] in totals_sql.COUNTED:
                 members[tuple(key)] = members.get(tuple(key), Decimal(0)) - total
             if counted:
-                new = (key[0], key[1], status)
-                members[new] = members.get(new, Decimal(0)) + total
+                new_member = (key[0], key[1], status)
+                members[new_member] = members.get(new_member, Decimal(0)) + total
         _upsert(envelopes, members)
         return count
 

@@ -33,7 +33,7 @@ def _key(kind: str) -> str:
 
 def generation(kind: str) -> int:
     """The current generation of a list (part of its cache key, e.g. in ``{% cache %}``)."""
-    return cache.get_or_set(_key(kind), time.time_ns, None)
+    return int(cache.get_or_set(_key(kind), time.time_ns, None) or 0)
 
 
 def forget(kind: str) -> None:
