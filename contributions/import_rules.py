@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils import timezone
 
 from projects.models import ProjectRole
 
@@ -55,6 +56,7 @@ def check_rules(parsed: list) -> None:
                 .values_list("member_id", "date", "total").order_by()):
             recorded[(member_id, date)] = total
     day_extra: dict[tuple, Decimal] = defaultdict(lambda: Decimal("0"))
+    today = timezone.localdate()  # one "today" for the whole file
     for row in candidates:
         if row.import_key in written:
             row.skipped = True
@@ -66,7 +68,7 @@ def check_rules(parsed: list) -> None:
                 member=v["member"], project=v["project"], envelope=v["envelope"],
                 date=v["date"], hours=v["hours"], kind=v["kind"], description=v["description"],
                 invited_by=v["invited_by"], team=teams[v["project"].pk],
-                day_hours=recorded[day], extra_day_hours=day_extra[day])
+                day_hours=recorded[day], extra_day_hours=day_extra[day], today=today)
         except ValidationError as error:
             row.errors.extend(error.messages)
         else:

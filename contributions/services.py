@@ -39,6 +39,7 @@ from .parsing import is_quarter
 MAX_DAY_HOURS = Decimal("24")
 # Rows that count towards a member's day: everything but refused work.
 COUNTED_STATUSES = ("draft", "submitted", "validated", "retributed")
+KIND_VALUES = frozenset(Contribution.Kind.values)  # built once: an import checks every row
 EDITABLE_FIELDS = ("project", "envelope", "date", "hours", "kind", "description",
                    "deliverable_url", "grain", "invited_by", "salaried")
 
@@ -115,7 +116,7 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
             elif invited_by.pk not in team:
                 add("invited_by", _("La personne qui invite doit faire partie de l'équipe du "
                                     "projet : son temps est pris sur l'enveloppe du projet."))
-    if kind not in Contribution.Kind.values:
+    if kind not in KIND_VALUES:
         add("kind", _("Type de contribution inconnu."))
     elif invited_by is not None and kind != Contribution.Kind.CREATIVE:
         add("invited_by", _("Seule une session créative se fait sur invitation."))
