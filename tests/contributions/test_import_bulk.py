@@ -12,11 +12,15 @@ from django.test.utils import CaptureQueriesContext
 
 from contribbudget.models import AuditEvent
 from contributions import import_write, services
-from contributions.imports import analyse_rows, import_commit, import_create, import_progress, read_rows
+from contributions.imports import (
+    analyse_rows,
+    import_commit,
+    import_create,
+    import_progress,
+    read_rows,
+)
 from contributions.models import Contribution, ContributionImport
 from projects.models import OpenPeriod, ProjectRole
-
-from .. import factories
 
 pytestmark = pytest.mark.django_db
 HEADER = "email;date;hours;project;envelope;kind;description;invited_by\n"
