@@ -64,7 +64,10 @@ def _fill_pks(contributions: list[Contribution]) -> None:
     new ids from the insert; elsewhere they are read back by import key."""
     if all(c.pk is not None for c in contributions):
         return
-    ids = dict(Contribution.objects.filter(
-        import_key__in=[c.import_key for c in contributions]).values_list("import_key", "pk"))
+    keys = [c.import_key for c in contributions]
+    ids: dict[str | None, int] = {}
+    for start in range(0, len(keys), 900):  # an old SQLite takes 999 parameters at most
+        ids.update(Contribution.objects.filter(import_key__in=keys[start:start + 900])
+                   .values_list("import_key", "pk"))
     for contribution in contributions:
         contribution.pk = ids[contribution.import_key]

@@ -199,3 +199,15 @@ def test_committing_50_or_500_rows_runs_the_same_number_of_queries(world):
         assert len(large) == len(small)
         # The members are locked as the form service locks its member.
         assert any("FOR UPDATE" in sql and "contribbudget_member" in sql for sql in large)
+
+
+def test_where_the_insert_returns_no_ids_they_are_read_back_by_import_key(world):
+    rows = [Contribution(member=world.contributor, project=world.project, envelope=world.envelope,
+                         date=datetime.date(2026, 10, 5), hours=Decimal("1"), kind="production",
+                         description=f"Ligne {i}", import_key=f"cle-{i}") for i in range(3)]
+    Contribution.objects.bulk_create(rows)
+    expected = [r.pk for r in rows]
+    for r in rows:
+        r.pk = None
+    import_write._fill_pks(rows)
+    assert [r.pk for r in rows] == expected
