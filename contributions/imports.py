@@ -1,8 +1,8 @@
 """Importing past contributions from a CSV or XLSX file.
 
-1. :func:`import_analyse` reads the file and checks every row with the same rule function
-   as the forms (``services.contribution_check``), naming each error in French with its
-   line; nothing is written but the import row (its counts and errors).
+1. :func:`import_create` reads the uploaded file and checks every row with the same rule
+   function as the forms (``services.contribution_check``, see ``import_rules``), naming
+   each error in French with its line; nothing is written but the import row.
 2. :func:`import_commit` (run by a Celery task) checks the file again under the members'
    locks and writes every row or none, in one transaction, in bulk (``import_write``: what
    ``services.contribution_create`` writes, row for row); progress goes to the cache.
@@ -213,17 +213,6 @@ def analyse_rows(rows: list[tuple[int, dict]], user, *, lock: bool = False) -> l
         parsed.append(row)
     check_rules(parsed)
     return parsed
-
-
-def import_analyse(*, imp: ContributionImport, user) -> list[ImportRow]:
-    """Read and check the file of ``imp``; store its counts and errors (the preview)."""
-    try:
-        rows = analyse_rows(read_rows(_content(imp), imp.original_name), user)
-    except ImportFileError as error:
-        _store_unreadable(imp, error)
-        return []
-    _store_analysis(imp, rows)
-    return rows
 
 
 def _content(imp: ContributionImport) -> bytes:
