@@ -78,6 +78,6 @@ def federation_markdown(results: dict) -> str:
              "| page | queries 1 M | queries 10 M | req/s 1 M | req/s 10 M | 1 M / 10 M | target met |",
              "|---|---|---|---|---|---|---|"]
     for name, p in comparison["pages"].items():
-        lines.append(f"| {name} | {p['queries_1m']} | {p['queries']} | {p['rps_1m']} | {p['rps']} | "
+        lines.append(f"| {name} | {p['queries_1m'] or '—'} | {p['queries'] or '—'} | {p['rps_1m']} | {p['rps']} | "
                      f"{p['slowdown']} | {'yes' if p['meets_target'] else 'NO'} |")
     return "\n".join(lines) + "\n"
