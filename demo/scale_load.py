@@ -52,6 +52,7 @@ def drop_secondary_indexes(cursor) -> list[str]:
 
 
 def create_indexes(cursor, ddl: list[str]) -> None:
+    # 1 GB measured no faster at 10 M rows (119.5 s against 114.8 s, on a busy machine).
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for statement in ddl:
         cursor.execute(statement)

@@ -189,6 +189,8 @@ class ScaleBuilder:
         map, as autovacuum would in a living database: without it no index-only scan happens
         and a fresh benchmark measures a state no real network is in."""
         started = time.perf_counter()
+        # Tables derived from the contributions (maintained totals) are filled here, from the
+        # loaded rows, before VACUUM ANALYZE.
         with connection.cursor() as cursor:  # VACUUM cannot run inside a transaction
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self._timed("vacuum analyze", started)
