@@ -27,9 +27,12 @@ def validation(request):
     project = id_param(request.GET.get("project"))
     if project is not None:
         queue = queue.filter(project_id=project)
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     totals = selectors.queue_group_totals(queue)
+    paginator = Paginator(queue, PAGE_SIZE)
+    paginator.count = sum(n for n, _hours in totals.values())  # the groups' sum: no COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    selectors.queue_people(rows)
     for row in rows:
         week = row.week.date() if hasattr(row.week, "date") else row.week
         row.week_start = week

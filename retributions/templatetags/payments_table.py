@@ -5,12 +5,11 @@ The page shows up to 500 lines; through the template engine each of their ~40 no
 Here the same markup is written once per row from plain values
 (:func:`retributions.selectors_runs.payment_rows`): labels translated once per page, every
 value escaped as the template escaped it, dates and amounts formatted by the same helpers
-(``|date``, ``|cell_date``, ``|money``), each distinct value once. The row markup is the
-one ``templates/retributions/payments/list.html`` had; tests compare the two.
+(``|date``, ``|cell_date``, ``|money``), each distinct value once (``contribbudget.lean_rows``).
+The row markup is the one ``templates/retributions/payments/list.html`` had; tests compare
+the two.
 """
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -18,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from contribbudget.lean_rows import labels, memo_escaped
 from contribbudget.models import Member
 from contribbudget.money import format_money
 from contribbudget.templatetags.cb import cell_date
@@ -25,25 +25,13 @@ from contribbudget.templatetags.cb import cell_date
 register = template.Library()
 
 
-def memo(function: Callable) -> Callable:
-    """``function`` escaped and remembered for the rows of one page (values repeat: periods,
-    payment dates)."""
-    seen: dict = {}
-
-    def formatted(value):
-        if value not in seen:
-            seen[value] = escape(function(value))
-        return seen[value]
-    return formatted
-
-
 @register.simple_tag
 def payment_rows(lines: list[dict], status: str, checked: set[str]) -> SafeString:
-    day, table_day, money = memo(date_filter), memo(cell_date), memo(format_money)
-    label = {key: escape(text) for key, text in {
-        "payee": _("Bénéficiaire"), "member": _("Membre"), "project": _("Projet"),
-        "period": _("Période"), "amount": _("Montant"), "payment": _("Paiement"),
-        "place": _("lieu"), "to_pay": _("à payer")}.items()}
+    day, table_day = memo_escaped(date_filter), memo_escaped(cell_date)
+    money = memo_escaped(format_money)
+    label = labels(payee=_("Bénéficiaire"), member=_("Membre"), project=_("Projet"),
+                   period=_("Période"), amount=_("Montant"), payment=_("Paiement"),
+                   place=_("lieu"), to_pay=_("à payer"))
     pay_label = _("Payer %(name)s")
     with_box = status != "paid"
     out = []
