@@ -9,9 +9,23 @@ the template loop it replaced.
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
-from django.utils.html import escape
+from django.conf import settings
+from django.utils.formats import localize
+
+
+def escape(value) -> str:
+    """``django.utils.html.escape`` without its lazy-text wrapper (the wrapper costs more than
+    the escaping, ~2 µs a cell): the same characters encoded, to join into one safe string."""
+    return html.escape(str(value))
+
+
+def integer(value: int) -> str:
+    """An id or a count as ``{{ value }}`` writes it: ``localize`` (~5 µs) only groups digits
+    under ``USE_THOUSAND_SEPARATOR``; otherwise it is ``str``."""
+    return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
 
 
 def memo_escaped(function: Callable) -> Callable:

@@ -10,17 +10,17 @@ template escaped it, dates and hours through the same helpers, once per distinct
 """
 from __future__ import annotations
 
+import unicodedata
+
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from contribbudget.lean_rows import labels, memo_escaped
+from contribbudget.lean_rows import escape, integer, labels, memo_escaped
 from contribbudget.money import format_hours
 
 register = template.Library()
@@ -32,7 +32,7 @@ def _group_row(c, name: str, day, hours) -> str:
     select = _("Tout sélectionner pour %(who)s") % {"who": name}
     week = _("semaine du %(d)s") % {"d": day(c.week_start)}
     count = ngettext("%(n)s contribution, %(h)s", "%(n)s contributions, %(h)s",
-                     c.group_count) % {"n": escape(localize(c.group_count)),
+                     c.group_count) % {"n": integer(c.group_count),
                                        "h": hours(c.group_hours)}
     return (f'\n      <tr class="group-row"><th colspan="6" scope="rowgroup">'
             f'\n        <label><input type="checkbox" data-select-group="{key}" '
@@ -40,6 +40,14 @@ def _group_row(c, name: str, day, hours) -> str:
             f"\n        <strong>{name}</strong></label> · {week}"
             f'\n        <span class="muted">· {count}</span>'
             "\n      </th></tr>\n      ")
+
+
+def _truncated(text: str) -> str:
+    """``|truncatechars:80``: Truncator returns a short text as is once NFC-normalised, and
+    most descriptions are short — skip its character-by-character walk for those."""
+    if len(text) <= 80 and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(80)
 
 
 @register.simple_tag
@@ -66,7 +74,7 @@ def validation_rows(rows) -> SafeString:
         if c.group_key != group:
             group = c.group_key
             parts.append(_group_row(c, name, day, hours))
-        key, pk = escape(c.group_key), escape(localize(c.pk))
+        key, pk = escape(c.group_key), integer(c.pk)
         kind = kinds.get(c.kind) or kinds.setdefault(c.kind, escape(c.get_kind_display()))
         if c.invited_by:
             who = invited % {"who": escape(c.invited_by.full_name)}
@@ -74,7 +82,7 @@ def validation_rows(rows) -> SafeString:
         if c.salaried:
             kind += f' <span class="badge">{label["salaried"]}</span>'
         description = (f'<a href="{before}{c.pk}{after}">'
-                       f"{escape(Truncator(c.description).chars(80))}</a>")
+                       f"{escape(_truncated(c.description))}</a>")
         if c.logged_on_behalf:
             by = (imported if c.is_imported else logged) % {
                 "who": escape(c.created_by.full_name)}

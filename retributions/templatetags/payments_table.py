@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from contribbudget.lean_rows import labels, memo_escaped
+from contribbudget.lean_rows import escape, labels, memo_escaped
 from contribbudget.models import Member
 from contribbudget.money import format_money
 from contribbudget.templatetags.cb import cell_date

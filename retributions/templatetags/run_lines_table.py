@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from contribbudget.lean_rows import labels, memo_escaped
+from contribbudget.lean_rows import escape, integer, labels, memo_escaped
 from contribbudget.money import format_hours, format_money
 
 from .runs_extras import why
@@ -79,7 +78,7 @@ def run_line_rows(context, lines) -> SafeString:
                 state = "—"
             payment = f'<td data-label="{label["payment"]}">{state}</td>'
         out.append(
-            f'\n    <tr id="line-{escape(localize(line.pk))}" '
+            f'\n    <tr id="line-{integer(line.pk)}" '
             f'data-testid="line-{escape(member.last_name)}">'
             f'\n      <td data-label="{label["member"]}"><strong>{escape(member.full_name)}</strong>'
             f'\n        <small class="run-kinds muted">{by_kind}</small></td>'

@@ -62,7 +62,8 @@ def queue(world):
               description="Import <script>", hours=Decimal("3.50"))
     nameless = factories.member("Sans")
     type(nameless).objects.filter(pk=nameless.pk).update(first_name="", last_name="")
-    submitted(nameless, world.envelope, monday, kind="meeting")
+    submitted(nameless, world.envelope, monday, kind="meeting",
+              description="Re\u0301union au cafe\u0301")  # not NFC: |truncatechars normalises
     return world
 
 
