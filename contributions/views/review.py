@@ -28,16 +28,15 @@ def validation(request):
     if project is not None:
         queue = queue.filter(project_id=project)
     totals = selectors.queue_group_totals(queue)
-    paginator = Paginator(queue, PAGE_SIZE)
+    paginator = Paginator(queue.values(*selectors.QUEUE_FIELDS), PAGE_SIZE)
     paginator.count = sum(n for n, _hours in totals.values())  # the groups' sum: no COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    selectors.queue_people(rows)
+    rows = selectors.queue_rows(page.object_list)
     for row in rows:
-        week = row.week.date() if hasattr(row.week, "date") else row.week
-        row.week_start = week
-        row.group_key = f"{row.member_id}-{week.isoformat()}"
-        row.group_count, row.group_hours = totals.get((row.member_id, week), (0, 0))
+        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        row["week_start"] = week
+        row["group_key"] = f"{row['member_id']}-{week.isoformat()}"
+        row["group_count"], row["group_hours"] = totals.get((row["member_id"], week), (0, 0))
     return render(request, "contributions/validation.html", {
         "page": page, "rows": rows, "reject_form": RejectForm(),
         "projects": selectors.reviewable_projects(request.user).order_by("name"),

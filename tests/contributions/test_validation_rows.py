@@ -68,16 +68,16 @@ def queue(world):
 
 
 def full_rows(rows):
-    """The page's rows as complete model instances (every relation loaded, no deferred
-    column), with the group attributes the view sets."""
+    """The page's rows (dicts of values) as complete model instances, as the template loop
+    read them, with the group attributes the view sets."""
     fresh = Contribution.objects.select_related(
         "member__user", "project", "envelope", "invited_by__user", "created_by__user",
-    ).in_bulk([row.pk for row in rows])
+    ).in_bulk([row["pk"] for row in rows])
     out = []
     for row in rows:
-        full = fresh[row.pk]
+        full = fresh[row["pk"]]
         for name in ("week_start", "group_key", "group_count", "group_hours"):
-            setattr(full, name, getattr(row, name))
+            setattr(full, name, row[name])
         out.append(full)
     return out
 
