@@ -63,7 +63,7 @@ def test_payment_rows_are_the_template_loops_markup(world, paid_and_unpaid, stat
     with translation.override(language):
         expected = Template(TEMPLATE_LOOP).render(Context(
             {"lines": list(lines), "status": status, "checked": checked}))
-        written = payment_rows(sel.payment_rows(lines), status, checked)
+        written = payment_rows(sel.payment_rows(lines, 500), status, checked)
     assert written == expected
     assert lines.count() >= (1 if status == "paid" else 3)
 
@@ -86,3 +86,12 @@ def test_payments_page_runs_as_many_queries_for_two_lines_as_for_many(world, pai
     svc.run_approve(actor=world.pilot.user, run=computed_run(world, envelope=env))
     assert client.get(url).content.decode().count('<td data-label="Membre">') > 25
     assert count() == few
+
+
+def test_payment_rows_keep_the_first_lines_in_the_pages_order(world, paid_and_unpaid):
+    lines = sel.payment_lines("all").order_by(
+        "payee_place__name", "member__last_name", "member__first_name", "pk")
+    every = list(lines.values(*sel.PAYMENT_ROW_FIELDS))
+    assert len(every) >= 4
+    assert sel.payment_rows(lines, 2) == every[:2]
+    assert sel.payment_rows(lines, 500) == every
