@@ -62,12 +62,13 @@ class LeanSelect(forms.Select):
         placeholder = conditional_escape(gettext("Choisir…"))
         parts = []
         has_selected = False
+        option_attrs = self.option_attrs
         for option_value, option_label in choices:
             text = "" if option_value is None else str(option_value)
             selected = not has_selected and text in selected_values
             has_selected |= selected
-            parts.append(f'\n  <option value="{html.escape(text)}"'
-                         f'{" selected" if selected else ""}{self.option_attrs(text)}>'
+            parts.append(f'\n  <option value="{text if text.isdigit() else html.escape(text)}"'
+                         f'{" selected" if selected else ""}{option_attrs(text)}>'
                          f"{_label(option_label, placeholder)}</option>\n")
         context["widget"]["optgroups"] = ()
         context["widget"]["options_html"] = mark_safe("".join(parts))  # noqa: S308 - escaped above

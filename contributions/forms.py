@@ -54,6 +54,9 @@ class _LazyProjectOf(Mapping[str, str]):
     def __getitem__(self, key: str) -> str:
         return self._mapping[key]
 
+    def get(self, key, default=None):  # once per option: skip Mapping's generic path
+        return self._mapping.get(key, default)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._mapping)
 
