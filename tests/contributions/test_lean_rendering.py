@@ -126,3 +126,22 @@ def test_table_rows_written_in_python_match_the_template(world, rf):
     ours = tbody("tables/table.html")
     assert ours == tbody("django_tables2/table.html")
     assert "Ligne &lt;b&gt;" in ours and "Trop &lt;long&gt;" in ours
+
+
+def test_sessions_survive_the_cache_and_logout_ends_them(world, client_for, settings):
+    """With a shared cache the session engine reads it first (cached_db): the session is
+    still in the database when the cache is emptied, and a logout ends it at once."""
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+
+    client = client_for(world.contributor)
+    assert client.get(reverse("contributions:mine")).status_code == 200
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.filter(session_key=key).exists()
+    cache.clear()
+    assert client.get(reverse("contributions:mine")).status_code == 200
+    client.post(reverse("account_logout"))
+    assert client.get(reverse("contributions:mine")).status_code == 302
+    reused = client_for(world.contributor)
+    reused.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert reused.get(reverse("contributions:mine")).status_code == 302
