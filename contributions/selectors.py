@@ -52,6 +52,13 @@ def envelopes_for_logging(member: Member) -> QuerySet[Envelope]:
             .select_related("project").order_by("project__name", "pk"))
 
 
+def envelope_rows_for_logging(member: Member) -> list[tuple]:
+    """The same envelopes as plain rows (pk, name, project pk, project name, in team), for
+    lists of thousands of options: no model instance per row."""
+    return list(envelopes_for_logging(member).select_related(None).values_list(  # type: ignore[misc]  # project_in_team: annotated above
+        "pk", "name", "project_id", "project__name", "project_in_team"))
+
+
 def last_used(member: Member) -> Contribution | None:
     """The member's last logged contribution: the quick form starts from its project and
     envelope."""
