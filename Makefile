@@ -48,8 +48,12 @@ worker: setup
 	$(VENV)/bin/celery -A contribbudget worker -Q default,pdf -l info
 
 ## make bench: PostgreSQL and Redis required (defaults: local servers); writes bench/results/.
+## make bench SCALE=federation: the same pages on 10 M contributions, 30,000 members, 3,000
+## projects (seeded once into contribbudget_bench_federation, <= 5 min, then reused) and a run
+## over 1 M contributions by 10,000 members; writes bench/results/federation.json and .md,
+## each page compared with the latest 1 M run (latest.json).
 bench: setup
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(if $(SCALE),--scale $(SCALE))
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

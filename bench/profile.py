@@ -27,11 +27,11 @@ import time
 
 os.environ.setdefault("BENCH_BASELINE", "1")
 
-from bench import pages as bench_pages  # noqa: E402 - sets Django up
-
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench import pages as bench_pages  # noqa: E402 - sets Django up
 
 BASELINE = {"name": "authenticated baseline", "role": "contributor", "method": "GET",
             "path": "/_bench/authenticated", "missing": None}

@@ -11,9 +11,19 @@ def audit_record(*, actor, action: str, obj: models.Model, reason: str = "", dat
                  project=None) -> AuditEvent:
     """Write one audit event. Call it inside the service's transaction, so the event and the
     change it describes are committed together or not at all."""
+    event = audit_event(actor=actor, action=action, obj=obj, reason=reason, data=data,
+                        project=project)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event(*, actor, action: str, obj: models.Model, reason: str = "", data=None,
+                project=None) -> AuditEvent:
+    """The unsaved event :func:`audit_record` writes: a service writing many rows at once
+    (an import) builds its events with it and writes them with ``bulk_create``."""
     if project is None:
         project = getattr(obj, "project", None) if hasattr(obj, "project_id") else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label_lower,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from contribbudget.models import Member
@@ -41,6 +43,15 @@ class Day:
     @property
     def is_off(self) -> bool:
         return self.is_weekend or bool(self.holiday)
+
+    # The grid labels each of its cells with its day: formatted once per day, not per cell.
+    @cached_property
+    def short_label(self) -> str:
+        return date_format(self.date, "D j")
+
+    @cached_property
+    def long_label(self) -> str:
+        return date_format(self.date, "l j F")
 
 
 def subdivision_for(department: str) -> str | None:

@@ -3,18 +3,22 @@ errors on the right field; the rules themselves live in services.contribution_ch
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator, Mapping
 from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget import limits
 from contribbudget.formerrors import errors_to_form
 from contribbudget.models import Member, Preference
 from contribbudget.money import format_date
+from contribbudget.widgets import LazyChoices, LeanSelect
 from projects.models import CoordinationGrain, Envelope, Project
 
 from . import selectors
@@ -23,20 +27,41 @@ from .parsing import ParseError, parse_hours
 from .services import contribution_check
 
 
-class EnvelopeSelect(forms.Select):
+class EnvelopeSelect(LeanSelect):
     """A select whose options carry ``data-project`` so the page shows only the envelopes of
     the chosen project (static/js/contributions.js)."""
 
-    def __init__(self, *args, project_of: dict | None = None, **kwargs):
+    def __init__(self, *args, project_of: Mapping[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.project_of = project_of or {}
+        self.project_of = project_of if project_of is not None else {}
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        project = self.project_of.get(str(value))
-        if project:
-            option["attrs"]["data-project"] = project
-        return option
+    def option_attrs(self, value: str) -> str:
+        project = self.project_of.get(value)
+        return f' data-project="{escape(project)}"' if project else ""
+
+
+class _LazyProjectOf(Mapping[str, str]):
+    """``{envelope pk: project pk}`` for EnvelopeSelect, read from the form's envelope list
+    the first time an option asks (the list is queried once, when the form is shown)."""
+
+    def __init__(self, form: ContributionForm):
+        self.form = form
+
+    @cached_property
+    def _mapping(self) -> dict[str, str]:
+        return {str(pk): str(project) for pk, _name, project in self.form._envelopes}
+
+    def __getitem__(self, key: str) -> str:
+        return self._mapping[key]
+
+    def get(self, key, default=None):  # once per option: skip Mapping's generic path
+        return self._mapping.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        return len(self._mapping)
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -50,8 +75,10 @@ class ContributionForm(forms.Form):
     ("this envelope belongs to another project"); the lists shown are the member's own."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    project = forms.ModelChoiceField(label=_("Projet"), queryset=Project.objects.all())
-    envelope = forms.ModelChoiceField(label=_("Enveloppe"), queryset=Envelope.objects.all())
+    project = forms.ModelChoiceField(label=_("Projet"), queryset=Project.objects.all(),
+                                     widget=LeanSelect)
+    envelope = forms.ModelChoiceField(label=_("Enveloppe"), queryset=Envelope.objects.all(),
+                                      widget=EnvelopeSelect)
     hours = forms.CharField(
         label=_("Heures"), max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
@@ -66,7 +93,7 @@ class ContributionForm(forms.Form):
     grain = forms.ModelChoiceField(label=_("Grain de coordination"), required=False,
                                    queryset=CoordinationGrain.objects.all())
     invited_by = forms.ModelChoiceField(
-        label=_("Invité·e par"), required=False, queryset=Member.objects.all(),
+        label=_("Invité·e par"), required=False, queryset=Member.objects.all(), widget=LeanSelect,
         help_text=_("Session créative : le temps est pris sur l'enveloppe du projet de la "
                     "personne qui invite."))
     salaried = forms.BooleanField(label=_("Temps salarié (mise à disposition)"),
@@ -93,24 +120,38 @@ class ContributionForm(forms.Form):
             if last is not None:
                 self.initial.setdefault("project", last.project_id)
                 self.initial.setdefault("envelope", last.envelope_id)
-        projects = [(pk, name if in_team else _("%(name)s (ouvert)") % {"name": name})
-                    for pk, name, in_team in selectors.projects_for_logging(member)
-                    .values_list("pk", "name", "in_team")]
-        self.no_project = not projects
-        envelopes = list(selectors.envelopes_for_logging(member))
-        grains = list(selectors.active_grains(member))
-        team = list(selectors.team_members(member))
+        # The lists are read when the form is shown, not when a POST is only validated
+        # (the fields look choices up among all rows); envelopes as plain tuples: a network
+        # may offer thousands of them.
         empty = [("", "—")]
-        self.fields["project"].widget.choices = empty + [(str(pk), name) for pk, name in projects]
-        self.fields["envelope"].widget = EnvelopeSelect(
-            project_of={str(e.pk): str(e.project_id) for e in envelopes})
-        self.fields["envelope"].widget.choices = empty + [(str(e.pk), e.name) for e in envelopes]
+        self.fields["project"].widget.choices = LazyChoices(lambda: empty + [
+            (str(pk), name) for pk, name in self._projects])
+        cast(EnvelopeSelect, self.fields["envelope"].widget).project_of = _LazyProjectOf(self)
+        self.fields["envelope"].widget.choices = LazyChoices(lambda: empty + [
+            (str(pk), name) for pk, name, _project in self._envelopes])
+        grains = list(selectors.active_grains(member))
         self.fields["grain"].widget.choices = empty + [
             (str(g.pk), f"{g.field.name} ({format_date(g.start)}–{format_date(g.end)})") for g in grains]
-        self.fields["invited_by"].widget.choices = empty + [(str(m.pk), m.full_name) for m in team]
+        self.fields["invited_by"].widget.choices = LazyChoices(lambda: empty + [
+            (str(m.pk), m.full_name) for m in selectors.team_members(self.member)])
         if not grains:
             self.fields["grain"].widget = forms.HiddenInput()
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    @cached_property
+    def _projects(self) -> list[tuple[int, str]]:
+        return [(pk, name if in_team else _("%(name)s (ouvert)") % {"name": name})
+                for pk, name, in_team in selectors.projects_for_logging(self.member)
+                .values_list("pk", "name", "in_team")]
+
+    @cached_property
+    def _envelopes(self) -> list[tuple[int, str, int]]:
+        return list(selectors.envelopes_for_logging(self.member).select_related(None)
+                    .values_list("pk", "name", "project_id"))
+
+    @property
+    def no_project(self) -> bool:
+        return not self._projects
 
     def clean_hours(self):
         try:

@@ -1,11 +1,11 @@
 """Importing past contributions from a CSV or XLSX file.
 
-1. :func:`import_analyse` reads the file and checks every row with the same rule function
-   as the forms (``services.contribution_check``), naming each error in French with its
-   line; nothing is written but the import row (its counts and errors).
-2. :func:`import_commit` (run by a Celery task) writes every row or none, in one
-   transaction, through ``services.contribution_create``; progress is published in the
-   cache for the progress bar.
+1. :func:`import_create` reads the uploaded file and checks every row with the same rule
+   function as the forms (``services.contribution_check``, see ``import_rules``), naming
+   each error in French with its line; nothing is written but the import row.
+2. :func:`import_commit` (run by a Celery task) checks the file again under the members'
+   locks and writes every row or none, in one transaction, in bulk (``import_write``: what
+   ``services.contribution_create`` writes, row for row); progress goes to the cache.
 
 Idempotent: each row gets an ``import_key`` (a hash of its content and of its rank among
 identical rows of the file), unique in the database; a row whose key exists is skipped, so
@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from celery import shared_task
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,9 +32,10 @@ from contribbudget.permissions import member_of
 from contribbudget.services import audit_record
 from projects.models import Envelope, Project, ProjectRole
 
-from . import services
 from .import_files import MAX_CELL_CHARS, MAX_ROWS, ImportFileError, echo, table_rows  # noqa: F401 - re-exported
-from .models import Contribution, ContributionImport
+from .import_rules import check_rules
+from .import_write import write_rows
+from .models import ContributionImport
 from .parsing import ParseError, parse_date, parse_hours
 
 COLUMNS = {
@@ -65,6 +63,7 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
     import_key: str = ""
     skipped: bool = False
+    joins_team: bool = False  # its member's first row on an open project outside the team
 
 
 def _progress_key(pk: int) -> str:
@@ -115,16 +114,23 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def analyse_rows(rows: list[tuple[int, dict]], user) -> list[ImportRow]:
+def analyse_rows(rows: list[tuple[int, dict]], user, *, lock: bool = False) -> list[ImportRow]:
     """Check every row with the service's rule check. Everything the check reads — members,
     projects, envelopes, teams, import keys already written, the hours already recorded on
     each member's days — is read once for the whole file (a handful of queries whatever its
-    length), so a 10,000-row preview answers within the request."""
+    length), so a 10,000-row preview answers within the request and a commit writes at bulk
+    speed. ``lock`` (the commit, inside its transaction) first locks the members of the file
+    as the form service locks the member it writes for, so nobody logs hours on their days
+    between this check and the write."""
     importer = member_of(user)
     emails = {_text(raw.get("email")).lower() for _n, raw in rows}
     emails |= {_text(raw.get("invited_by")).lower() for _n, raw in rows if raw.get("invited_by")}
-    members = {m.email_lower: m for m in Member.objects.select_related("user")
-               .annotate(email_lower=Lower("user__email")).filter(email_lower__in=emails)}
+    found = (Member.objects.select_related("user").annotate(email_lower=Lower("user__email"))
+             .filter(email_lower__in=emails))
+    if lock:
+        # In pk order, so two imports sharing members queue instead of deadlocking.
+        found = found.select_for_update(of=("self",)).order_by("pk")
+    members = {m.email_lower: m for m in found}
     projects = list(Project.objects.all())
     by_project = {}
     for project in projects:
@@ -205,70 +211,22 @@ def analyse_rows(rows: list[tuple[int, dict]], user) -> list[ImportRow]:
                           "date": date, "hours": hours, "kind": kind,
                           "description": description, "invited_by": invited_by}
         parsed.append(row)
-    _check_rules(parsed)
+    check_rules(parsed)
     return parsed
 
 
-def _check_rules(parsed: list[ImportRow]) -> None:
-    """Second pass over the rows that read well: skip those already imported, run the
-    service's rule check on the others with what it needs read in bulk."""
-    candidates = [r for r in parsed if not r.errors and r.values]
-    keys = [r.import_key for r in candidates]
-    written = set()
-    for start in range(0, len(keys), 900):  # SQLite's limit on query parameters
-        written |= set(Contribution.objects.filter(import_key__in=keys[start:start + 900])
-                       .values_list("import_key", flat=True))
-    project_ids = {r.values["project"].pk for r in candidates}
-    teams: dict[int, set[int]] = defaultdict(set)
-    for project_id, member_id in ProjectRole.objects.filter(
-            project_id__in=project_ids).values_list("project_id", "member_id"):
-        teams[project_id].add(member_id)
-    member_ids = {r.values["member"].pk for r in candidates}
-    dates = [r.values["date"] for r in candidates]
-    recorded: dict[tuple, Decimal] = defaultdict(lambda: Decimal("0"))
-    if candidates:
-        for member_id, date, total in (
-                Contribution.objects.filter(member_id__in=member_ids, date__gte=min(dates),
-                                            date__lte=max(dates),
-                                            status__in=services.COUNTED_STATUSES)
-                .values("member_id", "date").annotate(total=Sum("hours"))
-                .values_list("member_id", "date", "total").order_by()):
-            recorded[(member_id, date)] = total
-    day_extra: dict[tuple, Decimal] = defaultdict(lambda: Decimal("0"))
-    for row in candidates:
-        if row.import_key in written:
-            row.skipped = True
-            continue
-        v = row.values
-        day = (v["member"].pk, v["date"])
-        try:
-            services.contribution_check(
-                member=v["member"], project=v["project"], envelope=v["envelope"],
-                date=v["date"], hours=v["hours"], kind=v["kind"], description=v["description"],
-                invited_by=v["invited_by"], team=teams[v["project"].pk],
-                day_hours=recorded[day], extra_day_hours=day_extra[day])
-        except ValidationError as error:
-            row.errors.extend(error.messages)
-        else:
-            day_extra[day] += v["hours"]
-
-
-def import_analyse(*, imp: ContributionImport, user) -> list[ImportRow]:
-    """Read and check the file of ``imp``; store its counts and errors (the preview)."""
+def _content(imp: ContributionImport) -> bytes:
     imp.file.open("rb")
     try:
-        content = imp.file.read()
+        return imp.file.read()
     finally:
         imp.file.close()
-    try:
-        rows = analyse_rows(read_rows(content, imp.original_name), user)
-    except ImportFileError as error:
-        imp.total_rows = 0
-        imp.errors = [{"line": 1, "messages": [str(error)]}]
-        imp.save(update_fields=["total_rows", "errors"])
-        return []
-    _store_analysis(imp, rows)
-    return rows
+
+
+def _store_unreadable(imp: ContributionImport, error: ImportFileError) -> None:
+    imp.total_rows = 0
+    imp.errors = [{"line": 1, "messages": [str(error)]}]
+    imp.save(update_fields=["total_rows", "errors"])
 
 
 def _store_analysis(imp: ContributionImport, rows: list[ImportRow]) -> None:
@@ -298,33 +256,29 @@ def import_commit(*, import_id: int, progress: Callable[[int, int], None] | None
 
 
 def _commit_claimed(imp: ContributionImport, progress) -> dict:
-    rows = import_analyse(imp=imp, user=imp.uploaded_by)
-    if not rows or imp.errors:
-        return _finish(imp, ContributionImport.Status.FAILED, created=0)
-    created = 0
-    to_write = [r for r in rows if not r.skipped]
+    """Check the file again (the database may have changed since the preview) under the
+    members' locks, then write every accepted row in bulk, in one transaction."""
     try:
-        with transaction.atomic():
-            for done, row in enumerate(to_write, start=1):
-                v = row.values
-                contribution = services.contribution_create(
-                    member=v["member"], actor=imp.uploaded_by, project=v["project"],
-                    envelope=v["envelope"], date=v["date"], hours=v["hours"], kind=v["kind"],
-                    description=v["description"], invited_by=v["invited_by"], submit=True,
-                    import_key=row.import_key)
-                created += 1 if contribution.import_key == row.import_key else 0
-                if done % 25 == 0 or done == len(to_write):
-                    cache.set(_progress_key(imp.pk), done, 3600)
-                    if progress:
-                        progress(done, len(to_write))
-            audit_record(actor=imp.uploaded_by, action=AuditEvent.Action.CONTRIBUTION_IMPORTED,
-                         obj=imp, data={"created": created, "skipped": imp.skipped_rows,
-                                        "file": imp.original_name})
-    except ValidationError as error:
-        # The database changed since the preview (someone logged hours meanwhile): nothing
-        # was written; the import shows why.
-        imp.errors = [{"line": 0, "messages": error.messages}]
+        rows = read_rows(_content(imp), imp.original_name)
+    except ImportFileError as error:
+        _store_unreadable(imp, error)
         return _finish(imp, ContributionImport.Status.FAILED, created=0)
+
+    def report(done: int, total: int) -> None:
+        cache.set(_progress_key(imp.pk), done, 3600)
+        if progress:
+            progress(done, total)
+
+    with transaction.atomic():
+        checked = analyse_rows(rows, imp.uploaded_by, lock=True)
+        _store_analysis(imp, checked)
+        if not checked or imp.errors:
+            return _finish(imp, ContributionImport.Status.FAILED, created=0)
+        created = write_rows([r for r in checked if not r.skipped], actor=imp.uploaded_by,
+                             progress=report)
+        audit_record(actor=imp.uploaded_by, action=AuditEvent.Action.CONTRIBUTION_IMPORTED,
+                     obj=imp, data={"created": created, "skipped": imp.skipped_rows,
+                                    "file": imp.original_name})
     return _finish(imp, ContributionImport.Status.DONE, created=created)
 
 

@@ -133,7 +133,12 @@ class Contribution(models.Model):
     @property
     def logged_on_behalf(self) -> bool:
         """Written by someone else than the member (an import, a pilot's entry)."""
-        return self.created_by_id is not None and self.created_by_id != self.member_id
+        return self.written_by_other(self.member_id, self.created_by_id)
+
+    @staticmethod
+    def written_by_other(member_id: int, created_by_id: int | None) -> bool:
+        """:attr:`logged_on_behalf` for rows read with ``values()`` (the validation queue)."""
+        return created_by_id is not None and created_by_id != member_id
 
 
 def import_upload_to(instance, filename: str) -> str:

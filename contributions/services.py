@@ -28,7 +28,7 @@ from contribbudget.links import absolute_url
 from contribbudget.models import AuditEvent, Member, Preference
 from contribbudget.money import format_hours
 from contribbudget.permissions import ensure_can_validate, member_of
-from contribbudget.services import audit_record
+from contribbudget.services import audit_event, audit_record
 from contribbudget.tasks import send_email
 from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
 from projects.teams import join_on_contribution, newcomer_refusal
@@ -39,6 +39,7 @@ from .parsing import is_quarter
 MAX_DAY_HOURS = Decimal("24")
 # Rows that count towards a member's day: everything but refused work.
 COUNTED_STATUSES = ("draft", "submitted", "validated", "retributed")
+KIND_VALUES = frozenset(Contribution.Kind.values)  # built once: an import checks every row
 EDITABLE_FIELDS = ("project", "envelope", "date", "hours", "kind", "description",
                    "deliverable_url", "grain", "invited_by", "salaried")
 
@@ -115,7 +116,7 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
             elif invited_by.pk not in team:
                 add("invited_by", _("La personne qui invite doit faire partie de l'équipe du "
                                     "projet : son temps est pris sur l'enveloppe du projet."))
-    if kind not in Contribution.Kind.values:
+    if kind not in KIND_VALUES:
         add("kind", _("Type de contribution inconnu."))
     elif invited_by is not None and kind != Contribution.Kind.CREATIVE:
         add("invited_by", _("Seule une session créative se fait sur invitation."))
@@ -174,22 +175,45 @@ def contribution_create(*, member: Member, actor, project: Project, envelope: En
     contribution_check(member=member, project=project, envelope=envelope, date=date,
                        hours=hours, kind=kind, description=description, grain=grain,
                        invited_by=invited_by)
-    contribution = Contribution(
-        member=member, project=project, envelope=envelope, date=date, hours=hours, kind=kind,
-        description=description.strip(), deliverable_url=deliverable_url or "", grain=grain,
-        invited_by=invited_by if kind == Contribution.Kind.CREATIVE else None,
-        salaried=salaried, created_by=member_of(actor),
-        status=Contribution.Status.SUBMITTED if submit else Contribution.Status.DRAFT,
-        client_token=client_token, import_key=import_key)
+    contribution = contribution_new(
+        member=member, created_by=member_of(actor), project=project, envelope=envelope,
+        date=date, hours=hours, kind=kind, description=description,
+        deliverable_url=deliverable_url, grain=grain, invited_by=invited_by, salaried=salaried,
+        submit=submit, client_token=client_token, import_key=import_key)
     contribution.save()
     if project.is_open:
         # A first contribution during an open period makes the member part of the team
         # (in a closed period only the team logs, so there is nobody to add).
         join_on_contribution(project=project, member=member, actor=actor)
     if submit:
-        audit_record(actor=actor, action=AuditEvent.Action.CONTRIBUTION_SUBMITTED,
-                     obj=contribution, data={"hours": str(hours), "date": date.isoformat()})
+        submitted_event(actor=actor, contribution=contribution).save()
     return contribution
+
+
+def contribution_new(*, member: Member, created_by: Member | None, project: Project,
+                     envelope: Envelope, date: datetime.date, hours: Decimal, kind: str,
+                     description: str, deliverable_url: str = "",
+                     grain: CoordinationGrain | None = None, invited_by: Member | None = None,
+                     salaried: bool = False, submit: bool = False,
+                     client_token: uuid.UUID | None = None,
+                     import_key: str | None = None) -> Contribution:
+    """The unsaved row :func:`contribution_create` writes once the rules pass; the import
+    builds its rows with it too and writes them in bulk (``imports``), so both are alike."""
+    return Contribution(
+        member=member, project=project, envelope=envelope, date=date, hours=hours, kind=kind,
+        description=description.strip(), deliverable_url=deliverable_url or "", grain=grain,
+        invited_by=invited_by if kind == Contribution.Kind.CREATIVE else None,
+        salaried=salaried, created_by=created_by,
+        status=Contribution.Status.SUBMITTED if submit else Contribution.Status.DRAFT,
+        client_token=client_token, import_key=import_key)
+
+
+def submitted_event(*, actor, contribution: Contribution) -> AuditEvent:
+    """The unsaved audit event of a contribution logged as submitted (saved one by one by
+    the form service, in bulk by the import)."""
+    return audit_event(actor=actor, action=AuditEvent.Action.CONTRIBUTION_SUBMITTED,
+                       obj=contribution, data={"hours": str(contribution.hours),
+                                               "date": contribution.date.isoformat()})
 
 
 def _locked(contribution: Contribution) -> Contribution:

@@ -258,6 +258,26 @@ def payment_lines(status: str = "unpaid") -> QuerySet[RetributionLine]:
     return lines
 
 
+# The payments table reads plain values: 500 lines as model instances (line, member, user,
+# place, run, envelope, project) cost more CPU than the rest of the page together.
+PAYMENT_ROW_FIELDS = (
+    "pk", "paid_on", "payment_reference", "money", "payee", "payee_place__name",
+    "member__first_name", "member__last_name", "member__user__email",
+    "run__period_start", "run__period_end", "run__envelope__name",
+    "run__envelope__project__name",
+)
+
+
+def payment_rows(lines: QuerySet[RetributionLine], limit: int) -> list[dict]:
+    """The first ``limit`` of the ordered ``lines``, as dicts of :data:`PAYMENT_ROW_FIELDS`
+    (one query). The lines are chosen in a subquery that joins only what the order reads:
+    otherwise PostgreSQL joins every unpaid line to its user, envelope and project before
+    keeping 500 (18 -> 13 ms of database time for 6,600 unpaid lines at 1 M rows)."""
+    chosen = lines.values("pk")[:limit]
+    return list(RetributionLine.objects.filter(pk__in=chosen)
+                .order_by(*lines.query.order_by).values(*PAYMENT_ROW_FIELDS))
+
+
 def payment_totals(lines: QuerySet[RetributionLine]) -> dict:
     totals = lines.aggregate(t_total=Coalesce(Sum("money"), Value(ZERO), output_field=MONEY),
                              t_count=Count("id"))

@@ -182,7 +182,13 @@ class Member(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip() or self.user.email
+        return self.display_name(self.first_name, self.last_name, "") or self.user.email
+
+    @staticmethod
+    def display_name(first_name: str, last_name: str, email: str) -> str:
+        """The name pages show: first and last name, else the email. Long tables read their
+        rows with ``values()`` (no model instances) and name people with this."""
+        return f"{first_name} {last_name}".strip() or email
 
     @property
     def takes_money(self) -> bool:

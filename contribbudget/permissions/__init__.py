@@ -59,6 +59,7 @@ from .retributions import (
     get_share_link_for,
     require_finance,
     require_treasurer,
+    run_with_rights,
     sees_full_bank_details,
 )
 from .roles import (
@@ -114,6 +115,7 @@ __all__ = [
     "require_network",
     "require_project_setup",
     "require_treasurer",
+    "run_with_rights",
     "own_or_written_by",
     "reviewable_by",
     "sees_all_finances",

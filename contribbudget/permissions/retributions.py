@@ -15,7 +15,7 @@ from retributions.models import (
 from ..export_jobs import get_table
 from ..models import ExportJob, Member
 from .network import get_member_for
-from .projects import can_on_project
+from .projects import _can as project_allows
 from .roles import member_of, piloted_project_ids, project_role, sees_all_finances
 
 # --- Runs and their lines ------------------------------------------------------------------
@@ -24,7 +24,14 @@ def get_run_for(user, pk, *, action: str = "view") -> RetributionRun:
     """A run, or 404 for people with no business on its project, or 403 for members of the
     project who may not do ``action``: ``view`` (pilots, treasurers, coordinators) or
     ``steer`` (pilots, coordinators)."""
-    if member_of(user) is None:
+    return run_with_rights(user, pk, action=action)[0]
+
+
+def run_with_rights(user, pk, *, action: str = "view") -> tuple[RetributionRun, bool]:
+    """:func:`get_run_for` and whether the user may steer the run, from one lookup of their
+    role on its project (the run page asks both)."""
+    member = member_of(user)
+    if member is None:
         raise Http404
     try:
         run = RetributionRun.objects.select_related("envelope__project", "created_by__member",
@@ -32,11 +39,12 @@ def get_run_for(user, pk, *, action: str = "view") -> RetributionRun:
     except (RetributionRun.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     project = run.envelope.project
-    if not (sees_all_finances(user) or project_role(user, project)):
+    role = project_role(user, project)
+    if not (sees_all_finances(user) or role):
         raise Http404
-    if not can_on_project(user, project, "finance" if action == "view" else "steer"):
+    if not project_allows(member, role, project, "finance" if action == "view" else "steer"):
         raise PermissionDenied
-    return run
+    return run, project_allows(member, role, project, "steer")
 
 
 def get_line_for(user, pk, *, action: str = "steer") -> RetributionLine:

@@ -169,7 +169,7 @@ def week(request):
         rows = timesheet.build_rows(member, monday, blank_rows=1 if _has_rows(member, monday)
                                     else 2)
     days = timesheet.week_days(monday)
-    envelopes = list(selectors.envelopes_for_logging(member))
+    envelopes = selectors.envelope_rows_for_logging(member)
     return render(request, "contributions/week.html", {
         "rows": rows, "days": days,
         "day_totals": list(zip(days, timesheet.column_totals(rows), strict=True)),

@@ -27,14 +27,16 @@ def validation(request):
     project = id_param(request.GET.get("project"))
     if project is not None:
         queue = queue.filter(project_id=project)
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     totals = selectors.queue_group_totals(queue)
-    rows = list(page.object_list)
+    paginator = Paginator(queue.values(*selectors.QUEUE_FIELDS), PAGE_SIZE)
+    paginator.count = sum(n for n, _hours in totals.values())  # the groups' sum: no COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.queue_rows(page.object_list)
     for row in rows:
-        week = row.week.date() if hasattr(row.week, "date") else row.week
-        row.week_start = week
-        row.group_key = f"{row.member_id}-{week.isoformat()}"
-        row.group_count, row.group_hours = totals.get((row.member_id, week), (0, 0))
+        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        row["week_start"] = week
+        row["group_key"] = f"{row['member_id']}-{week.isoformat()}"
+        row["group_count"], row["group_hours"] = totals.get((row["member_id"], week), (0, 0))
     return render(request, "contributions/validation.html", {
         "page": page, "rows": rows, "reject_form": RejectForm(),
         "projects": selectors.reviewable_projects(request.user).order_by("name"),

@@ -40,6 +40,7 @@ from ..models import Document, RetributionRun, ShareLink
 from ..selectors import report, statement
 from ..statement_rules import can_order_statement
 from ..svg import consumption_chart
+from .pdf_engine import html_class
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +94,11 @@ def _fetcher():
 
 
 def render_pdf(html: str, **options) -> tuple[bytes, int]:
-    """HTML → ``(pdf bytes, page count)`` with WeasyPrint, through :func:`static_url_fetcher`.
-    Relative URLs resolve in the first static directory; ``options`` go to ``write_pdf``
-    (``pdf_variant="pdf/a-3b"`` for invoices)."""
-    from weasyprint import HTML  # imported here: heavy, only the pdf worker needs it
-
+    """HTML → ``(pdf bytes, page count)`` with WeasyPrint (set up by :mod:`.pdf_engine`),
+    through :func:`static_url_fetcher`. Relative URLs resolve in the first static directory;
+    ``options`` go to ``write_pdf`` (``pdf_variant="pdf/a-3b"`` for invoices)."""
     base_url = _static_roots()[0].as_uri() + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).render()
+    document = html_class()(string=html, base_url=base_url, url_fetcher=_fetcher()).render()
     return document.write_pdf(**options), len(document.pages)
 
 

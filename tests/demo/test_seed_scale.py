@@ -57,3 +57,41 @@ def test_seed_scale_refuses_a_database_that_has_contributions_unless_forced():
 def test_seed_scale_says_it_needs_postgresql():
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("seed_scale", *SIZE)
+
+
+@postgres
+def test_seed_scale_makes_exactly_the_counts_asked_for_and_no_day_above_24_hours(monkeypatch):
+    """The bulk path (indexes dropped and rebuilt) at a small scale: the exact counts, the
+    indexes back, and every member's day fits in 24 h even for the busiest."""
+    from django.db.models import Sum
+
+    from contribbudget.models import Member
+    from demo.management.commands import seed_scale
+    from projects.models import Project
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s",
+                       ["contributions_contribution"])
+        indexes = cursor.fetchone()[0]
+    monkeypatch.setattr(seed_scale, "REBUILD_INDEXES_FROM", 0)
+    call_command("seed_scale", "--members", "40", "--projects", "5", "--contributions", "20000",
+                 "--seed", "3", "--prefix", "f", "--force", stdout=open("/dev/null", "w"))
+    mine = Contribution.objects.filter(project__slug__startswith="f-")
+    assert mine.count() == 20000
+    assert Member.objects.filter(last_name="F").count() == 40
+    assert Project.objects.filter(slug__startswith="f-").count() == 5
+    days = mine.values("member", "date").annotate(h=Sum("hours")).order_by("-h")
+    assert days[0]["h"] <= 24
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s",
+                       ["contributions_contribution"])
+        assert cursor.fetchone()[0] == indexes
+    assert mine.filter(status="retributed", retributed_in__isnull=True).count() == 0
+    assert mine.exclude(status="retributed").filter(retributed_in__isnull=False).count() == 0
+
+
+@postgres
+def test_seed_scale_refuses_more_work_than_its_members_can_log():
+    with pytest.raises(CommandError, match="members"):
+        call_command("seed_scale", "--members", "2", "--projects", "1", "--contributions",
+                     "100000", "--force", stdout=open("/dev/null", "w"))

@@ -56,6 +56,16 @@ def test_statement_prints_the_line_as_the_database_has_it(world, run):
     assert "Appel à facture" not in text
 
 
+def test_each_contribution_prints_its_date_type_description_and_hours_on_its_row(world, run):
+    Contribution.objects.filter(retributed_in=run, description="Compte rendu").update(
+        kind=Contribution.Kind.MEETING, salaried=True)
+    text = pdf_text(render(statement_request(author=world.treasurer.user, run=run,
+                                             member=world.contributor)))
+    assert "Date Type Description Heures" in text
+    assert "10/02/2026 Réunion (temps salarié) Compte rendu 0,5 h" in text
+    assert "10/02/2026 Production <script>x()</script> 3 h" in text
+
+
 def test_html_in_a_contribution_description_is_printed_as_text(world, run):
     text = pdf_text(render(statement_request(author=world.treasurer.user, run=run,
                                              member=world.contributor)))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from celery import shared_task
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,6 +70,16 @@ def _report(run_id: int, token: str, done: int, progress: Progress | None) -> No
 
 
 def _gather(run: RetributionRun) -> list[sel.MemberHours]:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One GROUP BY over up to a million rows: sorted in memory rather than in temp
+            # files (4 MB by default), and not JIT-compiled (~150 ms of LLVM for one query).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+        return _gather_rows(run)
+
+
+def _gather_rows(run: RetributionRun) -> list[sel.MemberHours]:
     envelope = run.envelope
     if run.kind == RetributionRun.Kind.SMOOTHING:
         ids = list(run.selected_members.values_list("pk", flat=True))
@@ -113,7 +123,9 @@ def _build_lines(run: RetributionRun, rows: list[sel.MemberHours],
                  available: Decimal) -> tuple[list[RetributionLine], engine.Result]:
     """Pure part of a compute, apart from one query loading the members."""
     envelope = run.envelope
-    members = Member.objects.in_bulk([r.member_id for r in rows])
+    # Only what a line needs: 10,000 full members (IBAN, addresses…) cost more than the engine.
+    members = Member.objects.only("pk", "preference", "symbolic_text", "home_place_id",
+                                  "expected_daily_rate").in_bulk([r.member_id for r in rows])
     parameters = run.parameters or {}
     points, requests, manual = (parameters.get(k) or {} for k in ("points", "requests", "manual"))
     inputs, preferences = [], {}
@@ -134,36 +146,44 @@ def _build_lines(run: RetributionRun, rows: list[sel.MemberHours],
     result = engine.compute(scenario)
     shares = {s.id: s for s in result.shares}
     factor = NetworkSettings.load().daily_rate_outlier_factor
-    lines = []
-    for row in rows:
-        member = members[row.member_id]
-        share = shares[_member_id_key(row.member_id)]
-        preference, symbolic = preferences[row.member_id]
-        takes_money = ENGINE_PREFERENCE.get(preference) == "money"
-        if not takes_money:
-            payee, place = RetributionLine.Payee.NONE, None
-        elif preference == Preference.MONEY_PLACE and member.home_place_id:
-            payee, place = RetributionLine.Payee.PLACE, member.home_place_id
-        else:
-            payee, place = RetributionLine.Payee.SELF, None
-        non_financial = ""
-        if preference == Preference.SYMBOLIC:
-            non_financial = symbolic or _("Rétribution symbolique")
-        elif preference == Preference.VOLUNTEER:
-            non_financial = _("Bénévole")
-        rate = member.expected_daily_rate
-        outlier = rate if rate is not None and rate > envelope.daily_rate * factor else None
-        why = _explanation(run, row, share, preference, outlier)
-        lines.append(RetributionLine(
-            run=run, member=member, hours=row.hours, weighted_hours=row.weighted,
-            hours_by_kind={k: str(v) for k, v in row.by_kind.items()},
-            valued=share.valued, computed_money=share.money, money=share.money,
-            preference=preference, payee=payee, payee_place_id=place,
-            non_financial=non_financial[:200],
-            # The sentence for the record is French, whoever computes; pages and PDFs
-            # render the parts in their reader's language.
-            explanation=explain.render(why, language="fr"), explanation_parts=why))
+    # In the language of whoever computes, as before (the explanations below are French).
+    labels = (_("Rétribution symbolique"), _("Bénévole"))
+    with explain.batch("fr") as render:
+        lines = [_line(run, row, members[row.member_id], shares[_member_id_key(row.member_id)],
+                       preferences[row.member_id], factor, render, labels) for row in rows]
     return lines, result
+
+
+def _line(run: RetributionRun, row: sel.MemberHours, member: Member, share: engine.Share,
+          chosen: tuple[str, str], factor: Decimal, render: Callable[[list], str],
+          labels: tuple[str, str]) -> RetributionLine:
+    """One member's line: payee, what they get instead of money, and why."""
+    envelope = run.envelope
+    preference, symbolic = chosen
+    takes_money = ENGINE_PREFERENCE.get(preference) == "money"
+    if not takes_money:
+        payee, place = RetributionLine.Payee.NONE, None
+    elif preference == Preference.MONEY_PLACE and member.home_place_id:
+        payee, place = RetributionLine.Payee.PLACE, member.home_place_id
+    else:
+        payee, place = RetributionLine.Payee.SELF, None
+    non_financial = ""
+    if preference == Preference.SYMBOLIC:
+        non_financial = symbolic or labels[0]
+    elif preference == Preference.VOLUNTEER:
+        non_financial = labels[1]
+    rate = member.expected_daily_rate
+    outlier = rate if rate is not None and rate > envelope.daily_rate * factor else None
+    why = _explanation(run, row, share, preference, outlier)
+    return RetributionLine(
+        run=run, member=member, hours=row.hours, weighted_hours=row.weighted,
+        hours_by_kind={k: str(v) for k, v in row.by_kind.items()},
+        valued=share.valued, computed_money=share.money, money=share.money,
+        preference=preference, payee=payee, payee_place_id=place,
+        non_financial=non_financial[:200],
+        # The sentence for the record is French, whoever computes; pages and PDFs
+        # render the parts in their reader's language.
+        explanation=render(why), explanation_parts=why)
 
 
 def run_compute(*, run_id: int, token: str = "", progress: Progress | None = None
@@ -199,7 +219,7 @@ def run_compute(*, run_id: int, token: str = "", progress: Progress | None = Non
         # The pilot's overrides survive the recompute (or are named if they cannot).
         distributed, carried = carry_over(lines, previous_overrides(run_id), max(available, ZERO))
         RetributionLine.objects.filter(run_id=run_id).delete()
-        RetributionLine.objects.bulk_create(lines, batch_size=1000)
+        _insert_lines(lines)
         locked.status = Status.DRAFT
         locked.available = max(available, ZERO)
         locked.distributed = distributed
@@ -214,6 +234,24 @@ def run_compute(*, run_id: int, token: str = "", progress: Progress | None = Non
     if progress is not None:
         progress(STEPS, STEPS)
     return locked
+
+
+def _insert_lines(lines: list[RetributionLine]) -> None:
+    """The lines in one statement: on PostgreSQL a COPY (10,000 lines in a third of the time
+    of Django's INSERT, most of which is building its parameters in Python), each value
+    prepared by its field as ``bulk_create`` would; elsewhere ``bulk_create``. The caller
+    needs no primary keys back."""
+    if connection.vendor != "postgresql" or not lines:
+        RetributionLine.objects.bulk_create(lines)
+        return
+    fields = [f for f in RetributionLine._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(RetributionLine._meta.db_table)
+    with connection.cursor() as cursor, \
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for line in lines:
+            copy.write_row([f.get_db_prep_save(f.pre_save(line, True), connection)
+                            for f in fields])
 
 
 def _fail(run_id: int, token: str, message: str) -> None:

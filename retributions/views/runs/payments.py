@@ -56,6 +56,6 @@ def payments(request):
     lines = sel.payment_lines(status).order_by(
         "payee_place__name", "member__last_name", "member__first_name", "pk")
     return render(request, "retributions/payments/list.html", {
-        "lines": lines[:500], "totals": sel.payment_totals(lines), "form": form,
+        "lines": sel.payment_rows(lines, 500), "totals": sel.payment_totals(lines), "form": form,
         "status": status, "statuses": PAYMENT_STATUSES, "checked": checked,
     }, status=400 if form.errors else 200)
