@@ -185,3 +185,6 @@ class ContributionImport(models.Model):
 
 def new_uuid() -> uuid.UUID:
     return uuid.uuid4()
+
+
+from .models_totals import EnvelopeMonthTotal, MemberProjectTotal  # noqa: E402,F401 (registers them)

@@ -9,3 +9,6 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 (registers the system check)
+        from .list_cache import connect
+
+        connect()

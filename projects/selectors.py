@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from contribbudget.money import ZERO
-from contributions.models import Contribution
+from contributions.models import Contribution, EnvelopeMonthTotal, MemberProjectTotal
 from retributions.engine import valuation  # pure: the one valuation formula
 from retributions.models import RetributionRun
 
@@ -64,8 +64,7 @@ def envelopes_with_totals(queryset: QuerySet[Envelope] | None = None) -> QuerySe
                                           status=RetributionRun.Status.APPROVED),
             "distributed"),
         validated_hours=sum_subquery(
-            Contribution.objects.filter(envelope=OuterRef("pk"),
-                                        status__in=["validated", "retributed"]),
+            EnvelopeMonthTotal.objects.filter(envelope=OuterRef("pk"), status__in=VALIDATED),
             "hours", HOURS),
     )
 
@@ -105,8 +104,7 @@ def projects_with_totals(queryset: QuerySet[Project] | None = None) -> QuerySet[
                                           status=RetributionRun.Status.APPROVED),
             "distributed"),
         validated_hours=sum_subquery(
-            Contribution.objects.filter(project=OuterRef("pk"),
-                                        status__in=["validated", "retributed"]),
+            EnvelopeMonthTotal.objects.filter(project=OuterRef("pk"), status__in=VALIDATED),
             "hours", HOURS),
     )
 
@@ -154,7 +152,7 @@ def project_envelopes(project: Project) -> list[Envelope]:
 
 def project_team(project: Project) -> list:
     """The team (roles) with each person's validated hours on the project (one query)."""
-    hours = sum_subquery(Contribution.objects.filter(
+    hours = sum_subquery(MemberProjectTotal.objects.filter(
         project=OuterRef("project"), member=OuterRef("member"), status__in=VALIDATED),
         "hours", HOURS)
     return list(ProjectRole.objects.filter(project=project)
@@ -165,10 +163,13 @@ def project_team(project: Project) -> list:
 def project_other_contributors(project: Project) -> list[dict]:
     """People outside the team who gave validated time (open periods), with their hours
     (one GROUP BY query)."""
-    return list(Contribution.objects.filter(project=project, status__in=VALIDATED)
+    # From the maintained totals: a member whose validated rows all went back to another
+    # status keeps a zero row there, and is not shown (as before: no validated row).
+    return list(MemberProjectTotal.objects.filter(project=project, status__in=VALIDATED)
                 .exclude(member__project_roles__project=project)
                 .values("member_id", "member__first_name", "member__last_name")
-                .annotate(hours=Sum("hours")).order_by("member__last_name", "member__first_name"))
+                .annotate(hours=Sum("hours")).filter(hours__gt=0)
+                .order_by("member__last_name", "member__first_name"))
 
 
 def grains_with_usage(queryset: QuerySet | None = None) -> QuerySet:
@@ -272,10 +273,12 @@ def network_overview(queryset: QuerySet[Project] | None = None) -> QuerySet[Proj
                    output_field=MONEY))
                .filter(valued__gt=F("amount")))
 
+    # Each month's hours of an envelope at its rate: the same sum as row by row (the rate
+    # is the envelope's), over a few rows a month instead of every contribution.
     worth = ExpressionWrapper(F("hours") * F("envelope__daily_rate") / F("envelope__hours_per_day"),
                               output_field=MONEY)
     return projects_with_totals(queryset.select_related("field")).annotate(
-        valued=sum_subquery(Contribution.objects.filter(
+        valued=sum_subquery(EnvelopeMonthTotal.objects.filter(
             project=OuterRef("pk"), status__in=VALIDATED).annotate(worth=worth), "worth"),
         envelope_count=count(Envelope.objects.filter(project=OuterRef("pk"))),
         overrun_count=count(overrun),

@@ -23,6 +23,7 @@ from contribbudget.permissions import (
 from .. import closing, teams
 from ..forms import add_errors
 from ..forms_setup import CloseForm, OpenPeriodForm, TeamForm
+from ..list_cache import cached_member_select
 from ..models import OpenPeriod, Project
 
 
@@ -34,6 +35,7 @@ def detail_extras(user, project: Project, can_steer: bool) -> dict:
               "can_close": can_steer and project.phase != Project.Phase.CLOSED}
     if can_steer:
         extras["team_form"] = TeamForm(auto_id="team_%s")
+        extras["team_member_select"] = cached_member_select(extras["team_form"])
         extras["period_form"] = OpenPeriodForm(auto_id="period_%s")
         extras["me"] = member_of(user)
     return extras

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contribbudget.money import ZERO
-from contributions.models import Contribution
+from contributions.models import Contribution, EnvelopeMonthTotal
 from projects.models import Funding
 from projects.selectors import (
     HOURS,
@@ -42,7 +42,11 @@ def year_totals(year: int) -> dict:
     contributions = Contribution.objects.filter(status__in=COUNTED, date__gte=start, date__lte=end)
     groups = _valuation_groups(contributions.filter(Q(salaried=True)
                                                     | Q(member__preference__in=VOLUNTEER_PREFERENCES)), {})
-    hours = contributions.aggregate(t=Coalesce(Sum("hours"), Value(H0), output_field=HOURS))["t"]
+    # The year's validated hours from the maintained monthly totals (a few rows per
+    # envelope and month, not the year's contributions).
+    hours = EnvelopeMonthTotal.objects.filter(
+        status__in=COUNTED, month__gte=start, month__lte=end).aggregate(
+        t=Coalesce(Sum("hours"), Value(H0), output_field=HOURS))["t"]
     return {"year": year, "budget": budget, "distributed": lines["distributed"],
             "paid": lines["paid"], "to_pay": lines["distributed"] - lines["paid"],
             "in_kind": in_kind_from_groups(groups), "validated_hours": hours}

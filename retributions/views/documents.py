@@ -34,6 +34,7 @@ from contribbudget.permissions import (  # noqa: F401 - can_manage_document: old
     sees_all_finances,
 )
 from contribbudget.querystring import BadParameter, slug_param, year_param
+from projects import list_cache
 from projects.models import Project
 
 from .. import exports as network_exports
@@ -92,8 +93,11 @@ def desk(request):
     return render(request, "retributions/desk.html", {
         "totals": cached_year_totals(year, refresh="recalculer" in request.GET), "year": year, "years": range(today.year - 3, today.year + 2),
         "page": page, "documents": page.object_list,
+        # Both project lists are cached fragments (projects/list_cache.py): the queryset
+        # and the form only run when the projects changed.
         "export_filter": ContributionExportFilter(),
         "projects": Project.objects.order_by("name").only("name", "slug"),
+        "projects_generation": list_cache.generation(list_cache.PROJECTS),
     }, status=status)
 
 

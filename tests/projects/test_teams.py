@@ -287,4 +287,23 @@ def test_project_page_queries_do_not_grow_with_the_team_and_periods(world, clien
     for month in range(2, 8):
         OpenPeriod.objects.create(project=world.project, start=datetime.date(2026, month, 1),
                                   end=datetime.date(2026, month, 10))
+    # New members make the cached member list stale: warm it again, so both counts are of
+    # a page whose list is cached (its one query happens once per change of the members).
+    client.get(url)
     assert count() == small
+
+
+def test_team_member_list_shows_a_new_or_renamed_member_at_once(world, client_for):
+    client = client_for(world.pilot)
+    url = reverse("projects:detail", args=[world.project.slug])
+
+    def options():
+        page = client.get(url).content.decode()
+        return page.split('id="team_member"')[1].split("</select>")[0]
+
+    assert "Olga" in options()
+    factories.member("Zoé")
+    world.outsider.first_name = "Oksana"
+    world.outsider.save()
+    shown = options()
+    assert "Zoé" in shown and "Oksana" in shown and "Olga" not in shown

@@ -93,6 +93,7 @@ def test_desk_lists_documents_with_status_version_author(world, client_for):
 def test_desk_queries_do_not_grow_with_documents(world, client_for):
     client = client_for(world.treasurer)
     funder_report_request(author=world.treasurer.user, project=world.project)
+    client.get(DESK)  # the project lists are cached fragments: count with them warm
     with CaptureQueriesContext(connection) as small:
         client.get(DESK + "?recalculer=1")
     for _ in range(20):
@@ -150,3 +151,14 @@ def test_exports_are_for_finance_people_only(year, client_for):
     assert client_for(year.treasurer).get(url, {"format": "pdf"}).status_code == 404
     assert client_for(year.treasurer).get(
         reverse("retributions:desk_export", args=["lines"]), {"project": "inconnu"}).status_code == 400
+
+
+def test_desk_project_lists_show_a_renamed_or_new_project_at_once(world, client_for):
+    client = client_for(world.treasurer)
+    assert "Légumerie" in client.get(DESK).content.decode()
+    world.project.name = "Conserverie"
+    world.project.save()
+    factories.project(name="Brasserie", slug="brasserie")
+    page = client.get(DESK).content.decode()
+    assert "Légumerie" not in page
+    assert page.count("Conserverie") == 2 and page.count("Brasserie") == 2

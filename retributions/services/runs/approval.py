@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from contribbudget.models import AuditEvent
 from contribbudget.money import ZERO, format_date, format_money
 from contribbudget.services import audit_record
+from contributions import totals
 from contributions.models import Contribution
 from projects.models import Adjustment, Envelope, Project
 
@@ -110,9 +111,11 @@ def run_approve(*, actor, run: RetributionRun) -> RetributionRun:
                                   amount=distributed, created_at=now))
         split = {}
     else:
-        # One UPDATE … WHERE: the rows the fingerprint just confirmed.
-        retributed = sel.run_contributions(envelope, run.period_start, run.period_end).update(
-            status=Contribution.Status.RETRIBUTED, retributed_in=run, updated_at=now)
+        # One UPDATE … WHERE: the rows the fingerprint just confirmed; the hours totals move
+        # once per key, not once per row through their triggers (~0.5 ms a row).
+        retributed = totals.update_status_counted(
+            sel.run_contributions(envelope, run.period_start, run.period_end),
+            Contribution.Status.RETRIBUTED, retributed_in=run, updated_at=now)
         split = _surplus_split(envelope, surplus)
         ledger += [LedgerEntry(run=run, project=project, kind=k, amount=v, created_at=now)
                    for k, v in split.items()]
