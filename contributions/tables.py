@@ -55,6 +55,8 @@ class ContributionTable(Table):
         attrs = {"class": "striped stack contributions-table"}
         order_by = ("-date",)
         empty_text = _("Aucune contribution ne correspond à ces filtres.")
+        # The body rows are written by {% contribution_rows %} from plain values.
+        template_name = "contributions/mine_table.html"
 
     def render_kind(self, record):
         return record.get_kind_display()
