@@ -72,10 +72,12 @@ def ensure_database(db: str, scale: dict) -> dict:
         steps[name] = float(value)
     seed = {"seconds": round(seconds, 2), "output": last, "steps": steps,
             "rows_per_second": round(scale["contributions"] / seconds) if seconds else None}
+    # The marker goes in the network's name, through the model: seed_scale does not make the
+    # settings row (it is made at first use), and an UPDATE of no row left the marker unset,
+    # so every bench reseeded.
+    manage(db, "shell", "-c", "from contribbudget.models import NetworkSettings as N; "
+           f"s = N.load(); s.name = {_marker(scale)!r}; s.save(update_fields=['name'])")
     with psycopg.connect(f"{PG_BASE}/{db}") as conn:
-        conn.execute("UPDATE contribbudget_networksettings SET name = %s WHERE id = 1",
-                     [_marker(scale)])
-        conn.commit()
         seed["database_bytes"] = conn.execute("SELECT pg_database_size(%s)", [db]).fetchone()[0]
     RESULTS.mkdir(parents=True, exist_ok=True)
     seed_file.write_text(json.dumps(seed))
