@@ -166,9 +166,11 @@ class ContributionForm(forms.Form):
 
     @cached_property
     def _projects(self) -> list[tuple[int, str]]:
-        return [(pk, name if in_team else _("%(name)s (ouvert)") % {"name": name})
-                for pk, name, in_team in selectors.projects_for_logging(self.member)
-                .values_list("pk", "name", "in_team")]
+        # Same key as the envelope options: what it shows depends on the same rows.
+        return option_cache.cached(self.member, "projects", lambda: [
+            (pk, str(name if in_team else _("%(name)s (ouvert)") % {"name": name}))
+            for pk, name, in_team in selectors.projects_for_logging(self.member)
+            .values_list("pk", "name", "in_team")])
 
     @cached_property
     def _envelopes(self) -> list[tuple[int, str, int]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.utils.translation import get_language, gettext
@@ -21,13 +22,15 @@ from projects import list_cache
 
 from . import selectors
 
+T = TypeVar("T")
+
 
 def key(member: Member, what: str) -> str:
     return (f"contributions:options:{what}:{list_cache.generation(list_cache.LOGGING)}:"
             f"{get_language()}:{member.pk}")
 
 
-def cached(member: Member, what: str, compute: Callable[[], str]) -> str:
+def cached(member: Member, what: str, compute: Callable[[], T]) -> T:
     """The cached ``compute()`` for the member (one cache read; the query on a miss)."""
     name = key(member, what)
     html = cache.get(name)

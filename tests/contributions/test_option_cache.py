@@ -121,3 +121,13 @@ def test_english_and_french_lists_are_cached_apart(world, client_for):
     assert "Légumerie (ouvert)" in page(outsider, "contributions:week")
     outsider.cookies["django_language"] = "en"
     assert "Légumerie (open)" in page(outsider, "contributions:week")
+
+
+def test_renamed_project_shows_at_once_in_the_quick_log(world, client_for):
+    client = client_for(world.contributor)
+    assert ">Légumerie<" in page(client, "contributions:quick_log")
+    world.project.name = "Conserverie"
+    world.project.save()
+    html = page(client, "contributions:quick_log")
+    assert ">Conserverie<" in html
+    assert ">Légumerie<" not in html
