@@ -158,8 +158,9 @@ class ContributionForm(forms.Form):
         grains = list(selectors.active_grains(member))
         self.fields["grain"].widget.choices = empty + [
             (str(g.pk), f"{g.field.name} ({format_date(g.start)}–{format_date(g.end)})") for g in grains]
-        self.fields["invited_by"].widget.choices = LazyChoices(lambda: empty + [
-            (str(m.pk), m.full_name) for m in selectors.team_members(self.member)])
+        self.fields["invited_by"].widget.choices = LazyChoices(lambda: empty + option_cache.cached(
+            member, "team", lambda: [(str(m.pk), m.full_name)
+                                     for m in selectors.team_members(self.member)]))
         if not grains:
             self.fields["grain"].widget = forms.HiddenInput()
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()

@@ -26,8 +26,9 @@ T = TypeVar("T")
 
 
 def key(member: Member, what: str) -> str:
+    # The members' generation too: the team mates' list ("team") shows their names.
     return (f"contributions:options:{what}:{list_cache.generation(list_cache.LOGGING)}:"
-            f"{get_language()}:{member.pk}")
+            f"{list_cache.generation(list_cache.MEMBERS)}:{get_language()}:{member.pk}")
 
 
 def cached(member: Member, what: str, compute: Callable[[], T]) -> T:

@@ -131,3 +131,14 @@ def test_renamed_project_shows_at_once_in_the_quick_log(world, client_for):
     html = page(client, "contributions:quick_log")
     assert ">Conserverie<" in html
     assert ">Légumerie<" not in html
+
+
+def test_team_mates_list_follows_names_and_team_at_once(world, client_for):
+    client = client_for(world.contributor)
+    assert "Malik" in page(client, "contributions:quick_log")
+    world.pilot.first_name = "Maëlle"
+    world.pilot.save()
+    newcomer = factories.member("Youssef")
+    factories.role(world.project, newcomer)
+    html = page(client, "contributions:quick_log")
+    assert "Maëlle" in html and "Youssef" in html
