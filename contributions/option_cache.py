@@ -23,6 +23,10 @@ from projects import list_cache
 from . import selectors
 
 T = TypeVar("T")
+# A member's lists weigh 150–200 KB: kept for the length of a logging session, not a day,
+# so the cache holds the lists of the members active in the last quarter of an hour (and
+# the copies a generation bump leaves behind expire as fast).
+OPTION_SECONDS = 15 * 60
 
 
 def key(member: Member, what: str) -> str:
@@ -37,7 +41,7 @@ def cached(member: Member, what: str, compute: Callable[[], T]) -> T:
     html = cache.get(name)
     if html is None:
         html = compute()
-        cache.set(name, html, list_cache.LIST_SECONDS)
+        cache.set(name, html, OPTION_SECONDS)
     return html
 
 
