@@ -16,7 +16,7 @@ from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext
 
 DJANGO_PLACEHOLDER = "---------"
@@ -58,7 +58,12 @@ class LeanSelect(forms.Select):
                                                for _value, label in choices):
             return super().get_context(name, value, attrs)
         context = forms.Widget.get_context(self, name, value, attrs)
-        selected_values = context["widget"]["value"]
+        context["widget"]["optgroups"] = ()
+        context["widget"]["options_html"] = self.options_html(choices, context["widget"]["value"])
+        return context
+
+    def options_html(self, choices, selected_values) -> SafeString:
+        """The options, the first one whose value is in ``selected_values`` selected."""
         placeholder = conditional_escape(gettext("Choisir…"))
         parts = []
         has_selected = False
@@ -70,6 +75,4 @@ class LeanSelect(forms.Select):
             parts.append(f'\n  <option value="{text if text.isdigit() else html.escape(text)}"'
                          f'{" selected" if selected else ""}{option_attrs(text)}>'
                          f"{_label(option_label, placeholder)}</option>\n")
-        context["widget"]["optgroups"] = ()
-        context["widget"]["options_html"] = mark_safe("".join(parts))  # noqa: S308 - escaped above
-        return context
+        return mark_safe("".join(parts))  # noqa: S308 - escaped above

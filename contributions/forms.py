@@ -12,6 +12,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from contribbudget import limits
@@ -21,7 +22,7 @@ from contribbudget.money import format_date
 from contribbudget.widgets import LazyChoices, LeanSelect
 from projects.models import CoordinationGrain, Envelope, Project
 
-from . import selectors
+from . import option_cache, selectors
 from .models import Contribution
 from .parsing import ParseError, parse_hours
 from .services import contribution_check
@@ -34,6 +35,29 @@ class EnvelopeSelect(LeanSelect):
     def __init__(self, *args, project_of: Mapping[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.project_of = project_of if project_of is not None else {}
+        # Set by ContributionForm: the options are then cached for that member, unselected
+        # (contributions/option_cache.py), and only the chosen one marked per request.
+        self.cached_for: Member | None = None
+
+    def use_required_attribute(self, initial) -> bool:
+        if self.cached_for is None:
+            return super().use_required_attribute(initial)
+        # Select reads the first choice (a query): the form's list always starts with "—".
+        return forms.Widget.use_required_attribute(self, initial)
+
+    def get_context(self, name, value, attrs):
+        member = self.cached_for
+        if member is None or not isinstance(self.choices, LazyChoices):
+            return super().get_context(name, value, attrs)
+        context = forms.Widget.get_context(self, name, value, attrs)
+        options = option_cache.cached(member, "quick", lambda: self.options_html(self.choices, ()))
+        chosen = context["widget"]["value"][0] if context["widget"]["value"] else None
+        if chosen is not None and not chosen.isdigit():
+            chosen = escape(chosen)
+        context["widget"]["optgroups"] = ()
+        context["widget"]["options_html"] = mark_safe(  # noqa: S308 - escaped when written
+            option_cache.select(options, chosen))
+        return context
 
     def option_attrs(self, value: str) -> str:
         project = self.project_of.get(value)
@@ -126,23 +150,28 @@ class ContributionForm(forms.Form):
         empty = [("", "—")]
         self.fields["project"].widget.choices = LazyChoices(lambda: empty + [
             (str(pk), name) for pk, name in self._projects])
-        cast(EnvelopeSelect, self.fields["envelope"].widget).project_of = _LazyProjectOf(self)
+        envelope_select = cast(EnvelopeSelect, self.fields["envelope"].widget)
+        envelope_select.project_of = _LazyProjectOf(self)
+        envelope_select.cached_for = member
         self.fields["envelope"].widget.choices = LazyChoices(lambda: empty + [
             (str(pk), name) for pk, name, _project in self._envelopes])
         grains = list(selectors.active_grains(member))
         self.fields["grain"].widget.choices = empty + [
             (str(g.pk), f"{g.field.name} ({format_date(g.start)}–{format_date(g.end)})") for g in grains]
-        self.fields["invited_by"].widget.choices = LazyChoices(lambda: empty + [
-            (str(m.pk), m.full_name) for m in selectors.team_members(self.member)])
+        self.fields["invited_by"].widget.choices = LazyChoices(lambda: empty + option_cache.cached(
+            member, "team", lambda: [(str(m.pk), m.full_name)
+                                     for m in selectors.team_members(self.member)]))
         if not grains:
             self.fields["grain"].widget = forms.HiddenInput()
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     @cached_property
     def _projects(self) -> list[tuple[int, str]]:
-        return [(pk, name if in_team else _("%(name)s (ouvert)") % {"name": name})
-                for pk, name, in_team in selectors.projects_for_logging(self.member)
-                .values_list("pk", "name", "in_team")]
+        # Same key as the envelope options: what it shows depends on the same rows.
+        return option_cache.cached(self.member, "projects", lambda: [
+            (pk, str(name if in_team else _("%(name)s (ouvert)") % {"name": name}))
+            for pk, name, in_team in selectors.projects_for_logging(self.member)
+            .values_list("pk", "name", "in_team")])
 
     @cached_property
     def _envelopes(self) -> list[tuple[int, str, int]]:

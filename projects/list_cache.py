@@ -21,10 +21,13 @@ from django.utils.translation import get_language
 
 from contribbudget.models import Member
 
-from .models import Project
+from .models import Envelope, Project, ProjectRole
 
 LIST_SECONDS = 24 * 3600
 MEMBERS, PROJECTS = "members", "projects"
+# What the contribution forms offer (contributions.option_cache): the envelopes of the
+# member's teams and of the open projects, by name; any project, envelope or role write.
+LOGGING = "logging"
 
 
 def _key(kind: str) -> str:
@@ -60,9 +63,15 @@ def _forget_projects(**_kwargs) -> None:
     forget(PROJECTS)
 
 
+def _forget_logging(**_kwargs) -> None:
+    forget(LOGGING)
+
+
 def connect() -> None:
     for model, receiver in ((Member, _forget_members), (get_user_model(), _forget_members),
-                            (Project, _forget_projects)):
+                            (Project, _forget_projects), (Project, _forget_logging),
+                            (Envelope, _forget_logging), (ProjectRole, _forget_logging)):
         for signal in (post_save, post_delete):
             signal.connect(receiver, sender=model, weak=False,
-                           dispatch_uid=f"list-cache-{signal is post_save}-{model.__name__}")
+                           dispatch_uid=f"list-cache-{signal is post_save}-{model.__name__}"
+                                        f"-{receiver.__name__}")

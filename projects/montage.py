@@ -27,7 +27,7 @@ from contribbudget.money import ZERO, format_date, format_money, to_cents
 from contribbudget.network_defaults import DEFAULT_ENVELOPE_TEMPLATE
 from contribbudget.services import audit_record
 
-from . import services
+from . import list_cache, services
 from .models import RESERVED_SLUGS, Envelope, Funding, Project, ProjectRole
 from .selectors import project_envelopes
 
@@ -239,6 +239,7 @@ def project_setup(*, author, field: FieldOfAction, name: str, slug: str = "",
                   for member_id in copy_from.roles.values_list("member_id", flat=True)
                   if member_id not in pilot_ids]
     ProjectRole.objects.bulk_create(roles)
+    list_cache.forget(list_cache.LOGGING)  # bulk_create sends no signal; the pilots log here
     Funding.objects.bulk_create([
         Funding(project=project, funder=f.funder.strip(), reference=f.reference.strip(),
                 amount=f.amount, start=f.start, end=f.end) for f in fundings])

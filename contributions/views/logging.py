@@ -23,7 +23,7 @@ from contribbudget.permissions import (
 )
 from contribbudget.services import history_of
 
-from .. import calendar, selectors, services, timesheet
+from .. import calendar, option_cache, selectors, services, timesheet
 from ..forms import ContributionForm, RejectForm, apply_service_errors
 from ..models import Contribution
 from ..parsing import ParseError, iso_week, parse_week, week_start
@@ -169,7 +169,8 @@ def week(request):
         rows = timesheet.build_rows(member, monday, blank_rows=1 if _has_rows(member, monday)
                                     else 2)
     days = timesheet.week_days(monday)
-    envelopes = selectors.envelope_rows_for_logging(member)
+    # The grid's envelope options, written once per member and generation ("" if none).
+    envelopes = option_cache.week_options(member)
     return render(request, "contributions/week.html", {
         "rows": rows, "days": days,
         "day_totals": list(zip(days, timesheet.column_totals(rows), strict=True)),

@@ -29,6 +29,7 @@ from contribbudget.models import FieldOfAction, Member, Place, Preference
 from contribbudget.money import to_cents
 from contributions import totals
 from contributions.models import Contribution
+from projects import list_cache
 from projects.models import Adjustment, Envelope, Funding, Project, ProjectRole
 from retributions.models import RetributionRun
 
@@ -78,6 +79,11 @@ class Command(BaseCommand):
             totals_started = time.perf_counter()
         builder._timed("totals", totals_started)
         builder.after_load()
+        # Members, projects, envelopes and roles were bulk-created (no signals): the cached
+        # lists (projects.list_cache) start a new generation, or a cache that outlived the
+        # reseed would show the old ones.
+        for kind in (list_cache.MEMBERS, list_cache.PROJECTS, list_cache.LOGGING):
+            list_cache.forget(kind)
         builder.timings["total"] = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             "seed_scale: " + ", ".join(f"{k} {v:.1f} s" for k, v in builder.timings.items())))

@@ -1,0 +1,77 @@
+"""The envelope options of the quick log and of the week grid, written once and cached.
+
+A member may log on every envelope of their teams' projects and of all open projects (2,700
+options in the benchmark data, all shipped: the page filters them by project and the quick
+log works offline); fetching and writing them was most of both pages' CPU. The options are
+cached without any ``selected``: each request marks its own choice. The key holds what they
+show — the member (teams differ), the language ("(ouvert)") and the generation that any
+save or delete of a project, envelope or role bumps (projects/list_cache.py), at once and
+again on commit.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.utils.translation import get_language, gettext
+
+from contribbudget.models import Member
+from projects import list_cache
+
+from . import selectors
+
+T = TypeVar("T")
+# A member's lists weigh 150–200 KB: kept for the length of a logging session, not a day,
+# so the cache holds the lists of the members active in the last quarter of an hour (and
+# the copies a generation bump leaves behind expire as fast).
+OPTION_SECONDS = 15 * 60
+
+
+def key(member: Member, what: str) -> str:
+    # The members' generation too: the team mates' list ("team") shows their names.
+    return (f"contributions:options:{what}:{list_cache.generation(list_cache.LOGGING)}:"
+            f"{list_cache.generation(list_cache.MEMBERS)}:{get_language()}:{member.pk}")
+
+
+def cached(member: Member, what: str, compute: Callable[[], T]) -> T:
+    """The cached ``compute()`` for the member (one cache read; the query on a miss)."""
+    name = key(member, what)
+    html = cache.get(name)
+    if html is None:
+        html = compute()
+        cache.set(name, html, OPTION_SECONDS)
+    return html
+
+
+def select(options: str, value: object) -> str:
+    """``options`` with the option of ``value`` selected, as the widget would write it."""
+    if value is None:
+        return options
+    mark = f'<option value="{value}"'
+    return options.replace(mark, mark + " selected", 1)
+
+
+def optgroups(envelopes) -> str:
+    """``envelopes``: (pk, name, project pk, project name, in team) rows, by project."""
+    parts: list[str] = []
+    current = None
+    escape = html.escape  # what django.utils.html.escape does, without its lazy-text wrapper
+    opened = gettext("%(name)s (ouvert)")
+    for pk, name, project_id, project_name, in_team in envelopes:
+        if project_id != current:
+            if current is not None:
+                parts.append("</optgroup>")
+            current = project_id
+            label = project_name if in_team else opened % {"name": project_name}
+            parts.append(f'<optgroup label="{escape(label)}">')
+        parts.append(f'<option value="{pk}">{escape(name)}</option>')
+    if current is not None:
+        parts.append("</optgroup>")
+    return "".join(parts)
+
+
+def week_options(member: Member) -> str:
+    """The week grid's envelope optgroups for the member ("" if none)."""
+    return cached(member, "week", lambda: optgroups(selectors.envelope_rows_for_logging(member)))
