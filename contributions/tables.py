@@ -29,22 +29,26 @@ class SelectColumn(tables.CheckBoxColumn):
 
 
 class ContributionTable(Table):
+    # Every sort ends on the id: rows with equal values keep one order from page to page, so
+    # none shows twice or goes missing across pages.
     select = SelectColumn(accessor="pk", orderable=False, verbose_name="",
                           attrs={"th__input": {"data-select-all": "ids",
                                                "aria-label": _("Tout sélectionner")},
                                  "td": {"data-label": _("Sélection")}})
-    date = tables.DateColumn(verbose_name=_("Date"), format=TABLE_DATE_FORMAT, attrs=labelled(_("Date")))
+    date = tables.DateColumn(verbose_name=_("Date"), format=TABLE_DATE_FORMAT, attrs=labelled(_("Date")),
+                             order_by=("date", "pk"))
     project = tables.Column(verbose_name=_("Projet"), accessor="project__name",
-                            attrs=labelled(_("Projet")))
+                            order_by=("project__name", "pk"), attrs=labelled(_("Projet")))
     envelope = tables.Column(verbose_name=_("Enveloppe"), accessor="envelope__name",
-                             attrs=labelled(_("Enveloppe")))
-    kind = tables.Column(verbose_name=_("Type"), attrs=labelled(_("Type")))
+                             order_by=("envelope__name", "pk"), attrs=labelled(_("Enveloppe")))
+    kind = tables.Column(verbose_name=_("Type"), order_by=("kind", "pk"), attrs=labelled(_("Type")))
     description = tables.Column(verbose_name=_("Description"), orderable=False,
                                 attrs=labelled(_("Description")))
-    hours = tables.Column(verbose_name=_("Heures"),
+    hours = tables.Column(verbose_name=_("Heures"), order_by=("hours", "pk"),
                           attrs={"td": {"class": "num", "data-label": _("Heures")},
                                  "th": {"class": "num"}})
-    status = tables.Column(verbose_name=_("Statut"), attrs=labelled(_("Statut")))
+    status = tables.Column(verbose_name=_("Statut"), order_by=("status", "pk"),
+                           attrs=labelled(_("Statut")))
     actions = tables.Column(verbose_name="", accessor="pk", orderable=False, empty_values=(),
                             attrs=labelled(_("Actions")))
 
