@@ -9,7 +9,6 @@ Grouped choices fall back to Django's own path.
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Iterator
 
 from django import forms
@@ -19,6 +18,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext
 
+from .lean_rows import escape
+
 DJANGO_PLACEHOLDER = "---------"
 
 
@@ -26,7 +27,7 @@ def _label(label, placeholder: str) -> str:
     if isinstance(label, SafeData):
         return str(label)
     text = str(label)
-    return placeholder if text == DJANGO_PLACEHOLDER else html.escape(text)
+    return placeholder if text == DJANGO_PLACEHOLDER else escape(text)
 
 
 class LazyChoices(BaseChoiceIterator):
@@ -72,7 +73,7 @@ class LeanSelect(forms.Select):
             text = "" if option_value is None else str(option_value)
             selected = not has_selected and text in selected_values
             has_selected |= selected
-            parts.append(f'\n  <option value="{text if text.isdigit() else html.escape(text)}"'
+            parts.append(f'\n  <option value="{text if text.isdigit() else escape(text)}"'
                          f'{" selected" if selected else ""}{option_attrs(text)}>'
                          f"{_label(option_label, placeholder)}</option>\n")
         return mark_safe("".join(parts))  # noqa: S308 - escaped above

@@ -10,13 +10,13 @@ again on commit.
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.utils.translation import get_language, gettext
 
+from contribbudget.lean_rows import escape
 from contribbudget.models import Member
 from projects import list_cache
 
@@ -57,7 +57,6 @@ def optgroups(envelopes) -> str:
     """``envelopes``: (pk, name, project pk, project name, in team) rows, by project."""
     parts: list[str] = []
     current = None
-    escape = html.escape  # what django.utils.html.escape does, without its lazy-text wrapper
     opened = gettext("%(name)s (ouvert)")
     for pk, name, project_id, project_name, in_team in envelopes:
         if project_id != current:
