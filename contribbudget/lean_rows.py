@@ -13,6 +13,7 @@ import html
 from collections.abc import Callable
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.formats import localize
 
 
@@ -46,3 +47,13 @@ def labels(**texts: str) -> dict[str, str]:
     """Texts translated once for every row (``labels(member=_("Membre"))``, so that
     ``makemessages`` still finds them), escaped as ``{% translate %}`` does."""
     return {key: escape(text) for key, text in texts.items()}
+
+
+_ID_MARK = 987654321
+
+
+def url_around_id(name: str) -> tuple[str, str]:
+    """``{% url name pk %}`` reversed once a page (``reverse`` costs ~25 µs a row): the
+    escaped path before and after the id, to write ``f"{before}{pk}{after}"`` per row."""
+    before, _sep, after = reverse(name, args=[_ID_MARK]).partition(str(_ID_MARK))
+    return escape(before), escape(after)

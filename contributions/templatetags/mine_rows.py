@@ -13,29 +13,21 @@ from __future__ import annotations
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from contribbudget.formats import TABLE_DATE_FORMAT
-from contribbudget.lean_rows import escape, memo_escaped
+from contribbudget.lean_rows import escape, memo_escaped, url_around_id
 from contribbudget.money import format_hours
 
 from ..models import Contribution
 
 register = template.Library()
-PLACEHOLDER = 987654321
 FIELDS = ("pk", "date", "project__name", "envelope__name", "kind", "description", "hours",
           "status", "rejection_comment")
 EMPTY = (None, "")  # django-tables2's empty_values: such a cell shows the column's default
 ROW = "\n                    \n                    <tr {attrs}>\n                        {cells}\n                    </tr>\n                    \n                "
 CELL = "\n                            <td {attrs}>{value}</td>\n                        "
-
-
-def _url(name: str) -> tuple[str, str]:
-    """``reverse(name, args=[pk])`` once a page: the path around a placeholder id."""
-    before, _sep, after = reverse(name, args=[PLACEHOLDER]).partition(str(PLACEHOLDER))
-    return escape(before), escape(after)
 
 
 def _description(text: str, detail: tuple[str, str], pk: str) -> str:
@@ -66,7 +58,7 @@ def contribution_rows(table) -> SafeString:
     kinds = {value: escape(text) for value, text in Contribution.Kind.choices}
     statuses = {value: escape(text) for value, text in Contribution.Status.choices}
     select_label, edit_label = escape(_("Sélectionner")), escape(_("Modifier"))
-    detail, edit = _url("contributions:detail"), _url("contributions:edit")
+    detail, edit = url_around_id("contributions:detail"), url_around_id("contributions:edit")
     values = list(data.values(*FIELDS))
     if hasattr(table, "page"):
         # The pagination block asks {% if table.page %} (its length) after the rows: the page

@@ -14,19 +14,17 @@ import unicodedata
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from contribbudget.lean_rows import escape, integer, labels, memo_escaped
+from contribbudget.lean_rows import escape, integer, labels, memo_escaped, url_around_id
 from contribbudget.money import format_hours
 
 from ..models import Contribution
 
 register = template.Library()
-PLACEHOLDER = 987654321
 
 
 def _group_row(c, name: str, day, hours) -> str:
@@ -64,10 +62,7 @@ def validation_rows(rows: list[dict]) -> SafeString:
                    deliverable=_("livrable"))
     invited, imported, logged, row_aria = (_("invité·e par %(who)s"), _("importée par %(who)s"),
                                            _("saisie par %(who)s"), _("%(who)s, %(d)s"))
-    # {% url 'contributions:detail' c.pk %} once: the path around a placeholder id.
-    before, _sep, after = reverse("contributions:detail", args=[PLACEHOLDER]).partition(
-        str(PLACEHOLDER))
-    before, after = escape(before), escape(after)
+    before, after = url_around_id("contributions:detail")  # {% url … c.pk %} once a page
     # get_kind_display: the choice's label, else the stored value.
     kinds = {value: escape(text) for value, text in Contribution.Kind.choices}
     out = []
