@@ -11,6 +11,16 @@ from .querystring import MAX_ID, clamp_int
 MAX_PER_PAGE = 100
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, when the page has already counted them in
+    its own aggregate (the "n contributions · h" line), so the table does not COUNT again."""
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
 class Table(tables.Table):
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         per_page = clamp_int(per_page or self._meta.per_page, minimum=1, maximum=MAX_PER_PAGE,

@@ -187,4 +187,8 @@ def new_uuid() -> uuid.UUID:
     return uuid.uuid4()
 
 
-from .models_totals import EnvelopeMonthTotal, MemberProjectTotal  # noqa: E402,F401 (registers them)
+from .models_totals import (  # noqa: E402,F401 (registers them)
+    EnvelopeMonthTotal,
+    EnvelopeYearInKindTotal,
+    MemberProjectTotal,
+)

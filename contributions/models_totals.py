@@ -62,3 +62,25 @@ class MemberProjectTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.member_id} {self.status}: {self.hours} h"
+
+
+class EnvelopeYearInKindTotal(models.Model):
+    """Hours of an envelope's validated (or retributed) contributions in one calendar year,
+    split into salaried hours and, for the rest, whether the member gives their time (a
+    volunteer or symbolic preference): the treasurer's desk values its in-kind figure from
+    these rows (contributions/in_kind_sql.py keeps them, members' preference changes
+    included)."""
+
+    year = models.PositiveSmallIntegerField()
+    envelope = models.ForeignKey(Envelope, on_delete=models.CASCADE, db_constraint=False,
+                                 db_index=False, related_name="+")  # second in the key
+    salaried = models.BooleanField()
+    volunteer = models.BooleanField()
+    hours = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "envelope", "salaried", "volunteer"],
+                                               name="envelope_year_in_kind_key")]
+
+    def __str__(self) -> str:
+        return f"{self.envelope_id} {self.year} salaried={self.salaried} volunteer={self.volunteer}: {self.hours} h"

@@ -19,10 +19,12 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import BooleanField, Case, QuerySet, Sum, When
+from django.db.models.functions import ExtractYear, TruncMonth
 
-from . import totals_sql
+from contribbudget.models import Member
+
+from . import in_kind_sql, totals_sql
 from .models import Contribution
 
 
@@ -32,33 +34,45 @@ def _run(statements) -> None:
             cursor.execute(sql)
 
 
-def install_triggers() -> None:
+# ``in_kind=False``: migration 0006 installs and fills the hours totals before 0007 makes
+# the in-kind table; everyone else keeps all three tables.
+def install_triggers(*, in_kind: bool = True) -> None:
     if connection.vendor == "postgresql":
-        _run([totals_sql.POSTGRES_DROP, totals_sql.POSTGRES_CREATE])
+        _run([totals_sql.POSTGRES_DROP, totals_sql.POSTGRES_CREATE]
+             + ([in_kind_sql.POSTGRES_DROP, in_kind_sql.POSTGRES_CREATE] if in_kind else []))
     else:
-        _run(totals_sql.SQLITE_DROP + totals_sql.SQLITE_CREATE)
+        _run(totals_sql.SQLITE_DROP + totals_sql.SQLITE_CREATE
+             + (in_kind_sql.SQLITE_DROP + in_kind_sql.SQLITE_CREATE if in_kind else []))
 
 
 def drop_triggers() -> None:
-    _run([totals_sql.POSTGRES_DROP] if connection.vendor == "postgresql" else totals_sql.SQLITE_DROP)
+    if connection.vendor == "postgresql":
+        _run([totals_sql.POSTGRES_DROP, in_kind_sql.POSTGRES_DROP])
+    else:
+        _run(totals_sql.SQLITE_DROP + in_kind_sql.SQLITE_DROP)
 
 
-def rebuild_all() -> None:
-    """Recompute both totals tables from the contributions (one transaction; a lock on the
+def rebuild_all(*, in_kind: bool = True) -> None:
+    """Recompute the totals tables from the contributions (one transaction; a lock on the
     contributions' writes meanwhile on PostgreSQL, so no write falls between the two)."""
+    tables = [totals_sql.ENVELOPE_TOTAL, totals_sql.MEMBER_TOTAL]
+    statements = totals_sql.rebuild_statements(connection.vendor)
+    if in_kind:
+        tables.append(in_kind_sql.IN_KIND_TOTAL)
+        statements += in_kind_sql.rebuild_statements(connection.vendor)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             _run(["LOCK TABLE contributions_contribution IN SHARE MODE"])
-        _run(totals_sql.rebuild_statements(connection.vendor))
+        _run(statements)
         if connection.vendor == "postgresql":
             # Fresh statistics, else the planner takes the new rows for a few and picks
             # bitmap scans over the whole table (measured: overview 307 ms → 43 ms).
-            _run([f"ANALYZE {totals_sql.ENVELOPE_TOTAL}", f"ANALYZE {totals_sql.MEMBER_TOTAL}"])
+            _run([f"ANALYZE {table}" for table in tables])
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # And a visibility map, so reads are index-only and their estimated cost stays
         # under PostgreSQL's JIT threshold (the overview: 374 ms of JIT compiling on a
         # 33 ms query before; autovacuum keeps it so afterwards).
-        _run([f"VACUUM {totals_sql.ENVELOPE_TOTAL}", f"VACUUM {totals_sql.MEMBER_TOTAL}"])
+        _run([f"VACUUM {table}" for table in tables])
 
 
 @contextmanager
@@ -72,15 +86,23 @@ def bulk_load() -> Iterator[None]:
         rebuild_all()
 
 
-def _upsert(envelopes: dict, members: dict) -> None:
-    """Add grouped hours (key → hours) to both tables; keys sorted, so two concurrent
+def _upsert(envelopes: dict, members: dict, in_kind: dict) -> None:
+    """Add grouped hours (key → hours) to the tables; keys sorted, so two concurrent
     writers take the rows' locks in the same order and cannot deadlock on them."""
     envelope_sql, member_sql = totals_sql.upsert_statements(connection.vendor)
     with connection.cursor() as cursor:
-        if envelopes:
-            cursor.executemany(envelope_sql, [(*k, v) for k, v in sorted(envelopes.items())])
-        if members:
-            cursor.executemany(member_sql, [(*k, v) for k, v in sorted(members.items())])
+        for sql, grouped in ((envelope_sql, envelopes), (member_sql, members),
+                             (in_kind_sql.UPSERT, in_kind)):
+            if grouped:
+                cursor.executemany(sql, [(*k, v) for k, v in sorted(grouped.items())])
+
+
+def _add(grouped: dict, key: tuple, hours: Decimal) -> None:
+    grouped[key] = grouped.get(key, Decimal(0)) + hours
+
+
+VOLUNTEER = Case(When(member__preference__in=in_kind_sql.VOLUNTEER_PREFERENCES, then=True),
+                 default=False, output_field=BooleanField())
 
 
 def apply_rows(rows: list[Contribution], sign: int = 1) -> None:
@@ -89,14 +111,17 @@ def apply_rows(rows: list[Contribution], sign: int = 1) -> None:
     the write; only validated and retributed rows count."""
     envelopes: dict[tuple, Decimal] = {}
     members: dict[tuple, Decimal] = {}
-    for c in rows:
-        if c.status not in totals_sql.COUNTED:
-            continue
-        month_key = (c.project_id, c.envelope_id, c.status, c.date.replace(day=1))
-        envelopes[month_key] = envelopes.get(month_key, Decimal(0)) + sign * c.hours
-        member_key = (c.project_id, c.member_id, c.status)
-        members[member_key] = members.get(member_key, Decimal(0)) + sign * c.hours
-    _upsert(envelopes, members)
+    in_kind: dict[tuple, Decimal] = {}
+    counted = [c for c in rows if c.status in totals_sql.COUNTED]
+    volunteers = set(Member.objects.filter(
+        pk__in={c.member_id for c in counted},
+        preference__in=in_kind_sql.VOLUNTEER_PREFERENCES).values_list("pk", flat=True)) if counted else set()
+    for c in counted:
+        hours = sign * c.hours
+        _add(envelopes, (c.project_id, c.envelope_id, c.status, c.date.replace(day=1)), hours)
+        _add(members, (c.project_id, c.member_id, c.status), hours)
+        _add(in_kind, (c.date.year, c.envelope_id, c.salaried, c.member_id in volunteers), hours)
+    _upsert(envelopes, members, in_kind)
 
 
 @contextmanager
@@ -115,9 +140,9 @@ def update_status_counted(queryset: QuerySet[Contribution], status: str, **chang
     """``queryset.update(status=status, **changes)`` with the totals moved once per key
     (two GROUP BY reads) instead of once per row — for a run approval that retributes a
     million validated rows (triggers: ~0.5 ms a row). ``changes`` may not touch what the
-    totals are keyed on (project, envelope, member, date, hours)."""
+    totals are keyed on (project, envelope, member, date, hours, salaried)."""
     if set(changes) & {"project", "project_id", "envelope", "envelope_id", "member",
-                       "member_id", "date", "hours"}:
+                       "member_id", "date", "hours", "salaried"}:
         raise ValueError("update_status_counted only changes the status (and unkeyed fields)")
     with transaction.atomic():
         if connection.vendor != "postgresql":
@@ -131,10 +156,18 @@ def update_status_counted(queryset: QuerySet[Contribution], status: str, **chang
                         .annotate(total=Sum("hours")))
         by_member = list(qs.values_list("project_id", "member_id", "status")
                          .annotate(total=Sum("hours")))
+        # In kind, the status is not in the key: only rows entering or leaving the counted
+        # statuses move hours.
+        crossing = (qs.exclude(status__in=totals_sql.COUNTED) if counted
+                    else qs.filter(status__in=totals_sql.COUNTED))
+        by_year = list(crossing.annotate(year=ExtractYear("date"), volunteer=VOLUNTEER)
+                       .values_list("year", "envelope_id", "salaried", "volunteer")
+                       .annotate(total=Sum("hours")))
         with _deferred():
             count = queryset.update(status=status, **changes)
         envelopes: dict[tuple, Decimal] = {}
         members: dict[tuple, Decimal] = {}
+        in_kind = {tuple(key): total if counted else -total for *key, total in by_year}
         for *key, total in by_month:
             if key[2] in totals_sql.COUNTED:
                 envelopes[tuple(key)] = envelopes.get(tuple(key), Decimal(0)) - total
@@ -147,7 +180,7 @@ def update_status_counted(queryset: QuerySet[Contribution], status: str, **chang
             if counted:
                 new_member = (key[0], key[1], status)
                 members[new_member] = members.get(new_member, Decimal(0)) + total
-        _upsert(envelopes, members)
+        _upsert(envelopes, members, in_kind)
         return count
 
 

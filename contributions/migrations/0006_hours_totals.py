@@ -9,8 +9,9 @@ def install_and_backfill(apps, schema_editor):
     gets its right totals at once)."""
     from contributions import totals
 
-    totals.install_triggers()
-    totals.rebuild_all()
+    # The in-kind table comes in 0007, which installs its triggers and fills it.
+    totals.install_triggers(in_kind=False)
+    totals.rebuild_all(in_kind=False)
 
 
 def drop(apps, schema_editor):

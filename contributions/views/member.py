@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from contribbudget.exports import FORMATS, Column, export_response
+from contribbudget.tables import CountedPaginator
 
 from .. import selectors, services
 from ..filters import ContributionFilter
@@ -44,7 +45,11 @@ class ContributionListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = ContributionTable
     filterset_class = ContributionFilter
     template_name = "contributions/mine.html"
-    paginate_by = 25
+    # The table paginates (25 a page, ?per_page= within bounds), told the count by the
+    # page's summary: ListView's own paginate_by would COUNT the rows once more, and a third
+    # time with the table's paginator (three COUNTs of the member's rows per page).
+    paginate_by = None
+    per_page = 25
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -69,14 +74,18 @@ class ContributionListView(LoginRequiredMixin, SingleTableMixin, FilterView):
                                    "mes-contributions")
         return super().get(request, *args, **kwargs)
 
+    def get_table_pagination(self, table):
+        self.summary = self.object_list.order_by().aggregate(n=Count("pk"), hours=Sum("hours"))
+        return {"per_page": self.per_page, "paginator_class": CountedPaginator,
+                "count": self.summary["n"]}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         for key in ("export", "page", "sort"):
             query.pop(key, None)
         context["filter_query"] = query.urlencode()
-        qs = context["filter"].qs if context["filter"].is_valid() else self.get_queryset()
-        context["summary"] = qs.order_by().aggregate(n=Count("pk"), hours=Sum("hours"))
+        context["summary"] = self.summary
         return context
 
 

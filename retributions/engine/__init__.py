@@ -34,7 +34,7 @@ Choices where §8 is silent, made here and tested in tests/retributions/test_eng
 - money fields accept trailing zeros ("12.500" is 12.50); unknown keys are refused so that a
   misspelt "cap" is never silently ignored.
 """
-from .allocation import compute, largest_remainder, valuation
+from .allocation import compute, largest_remainder, largest_remainder_over, valuation
 from .parsing import parse_scenario, result_to_dict
 from .rounding import round_half_up_cents
 from .scenario import (
@@ -57,6 +57,7 @@ from .weights import Bound, _water_fill
 
 __all__ = [
     "largest_remainder",
+    "largest_remainder_over",
     "valuation",
     "Bound",
     "DECLINED_SHARES",

@@ -23,11 +23,18 @@ def largest_remainder(exact: list[Fraction]) -> list[int]:
     if not exact:
         return []
     common = math.lcm(*(x.denominator for x in exact))
-    numerators = [100 * x.numerator * (common // x.denominator) for x in exact]
+    return largest_remainder_over([100 * x.numerator * (common // x.denominator) for x in exact],
+                                  common)
+
+
+def largest_remainder_over(numerators: list[int], common: int) -> list[int]:
+    """:func:`largest_remainder` of the cents ``numerators[i] / common`` (integers over one
+    denominator): for callers that already hold integers, without building a Fraction
+    each (the desk values thousands of envelopes' groups at once)."""
     cents = [n // common for n in numerators]
     remainders = [n % common for n in numerators]
     extra = _half_up(Fraction(sum(remainders), common))
-    by_remainder = sorted(range(len(exact)), key=lambda i: (-remainders[i], i))
+    by_remainder = sorted(range(len(numerators)), key=lambda i: (-remainders[i], i))
     for i in by_remainder[:extra]:
         cents[i] += 1
     return cents

@@ -15,9 +15,9 @@ place, in-kind) is a sum of those groups, so all the totals printed add up to th
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db.models import (
     BooleanField,
@@ -46,7 +46,7 @@ from projects.selectors import (
     sum_subquery,
 )
 
-from ..engine import largest_remainder
+from ..engine import largest_remainder_over
 from ..models import RetributionLine, RetributionRun
 
 #: Contributions that count as work done (validated, possibly already retributed).
@@ -97,11 +97,20 @@ def _apportion(groups: list[dict], daily_rate: Decimal, hours_per_day: Decimal) 
     """Value one envelope's groups so they sum exactly to the envelope's valuation rounded
     once (what the envelope pages show): each group's exact worth is rounded down to the
     cent, and the cents left go to the largest remainders (ties by the group's key)."""
-    rate, per_day = Fraction(daily_rate), Fraction(hours_per_day)
     order = sorted(range(len(groups)), key=lambda i: _key(groups[i]))  # the tie-break
-    exact = [Fraction(groups[i]["hours"]) * rate / per_day if per_day else Fraction(0)
-             for i in order]
-    for i, c in zip(order, largest_remainder(exact), strict=True):
+    if not hours_per_day:
+        cents = [0] * len(order)
+    else:
+        # Group i is worth hours_i × rate ÷ per_day euros, i.e. 100·ha·ra·pb / (hb·rb·pa)
+        # cents with each figure's integer ratio: one denominator for the envelope, so
+        # the largest remainder runs on integers (the same cents as with Fractions).
+        (ra, rb), (pa, pb) = (Decimal(daily_rate).as_integer_ratio(),
+                              Decimal(hours_per_day).as_integer_ratio())
+        ratios = [Decimal(groups[i]["hours"]).as_integer_ratio() for i in order]
+        scale = math.lcm(*(hb for _, hb in ratios))
+        cents = largest_remainder_over([100 * ha * (scale // hb) * ra * pb for ha, hb in ratios],
+                                       scale * rb * pa)
+    for i, c in zip(order, cents, strict=True):
         groups[i]["valued"] = (Decimal(c) / 100).quantize(Decimal("0.01"))
 
 
@@ -115,8 +124,8 @@ def _valued(groups: list[dict], rates: dict[int, tuple]) -> list[dict]:
     rate, hours per day); missing envelopes are loaded (one query)."""
     missing = {g["envelope_id"] for g in groups} - set(rates)
     if missing:
-        rates.update({e.pk: (e.daily_rate, e.hours_per_day)
-                      for e in Envelope.objects.filter(pk__in=missing).only("daily_rate", "hours_per_day")})
+        rates.update({pk: (rate, per_day) for pk, rate, per_day in Envelope.objects.filter(
+            pk__in=missing).values_list("pk", "daily_rate", "hours_per_day")})
     by_envelope: dict[int, list[dict]] = {}
     for g in groups:
         by_envelope.setdefault(g["envelope_id"], []).append(g)

@@ -23,17 +23,15 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from contribbudget import exports
 from contribbudget.models import NetworkSettings
 from contribbudget.money import ZERO
-from contributions.models import Contribution
 from projects.models import Envelope
 
 from ..models import RetributionLine, RetributionRun
-from .report_data import COUNTED, VOLUNTEER_PREFERENCES, _valuation_groups
+from ..selectors.desk import in_kind_groups_of_year
 
 DEFAULT_ACCOUNTS = {
     "charge_freelancer": ("6226", "Honoraires"),
@@ -149,10 +147,8 @@ def year_entries(year: int) -> list[Entry]:
 
 def _in_kind_entries(start, end, acc) -> list[Entry]:
     """One entry per project and kind (volunteer, staff made available), dated the year's
-    last day, at the valuation the funder reports and the desk show."""
-    contributions = Contribution.objects.filter(status__in=COUNTED, date__gte=start, date__lte=end)
-    groups = _valuation_groups(contributions.filter(
-        Q(salaried=True) | Q(member__preference__in=VOLUNTEER_PREFERENCES)), {})
+    last day (``start``..``end``: a calendar year), at the valuation the desk shows."""
+    groups = in_kind_groups_of_year(end.year)  # the desk's: the same figures to the cent
     projects = {e.pk: e.project for e in Envelope.objects.filter(
         pk__in={g["envelope_id"] for g in groups}).select_related("project")}
     totals: dict[tuple, Decimal] = {}

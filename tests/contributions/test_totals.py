@@ -8,19 +8,42 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 
 from contributions import totals
 from contributions.models import Contribution, EnvelopeMonthTotal, MemberProjectTotal
 from projects import selectors
 from projects.models import Envelope, Project
 from retributions.selectors.desk import year_totals
+from retributions.selectors.report import (
+    VOLUNTEER_PREFERENCES,
+    _valuation_groups,
+    in_kind_from_groups,
+)
 
 from .. import factories
 
 VALIDATED = ("validated", "retributed")
 STATUSES = ["draft", "submitted", "validated", "rejected", "retributed"]
 CENT = Decimal("0.01")
+
+
+YEARS = (2024, 2025, 2026)
+
+
+def _in_kind_figures(in_kind: dict) -> tuple:
+    """What the desk shows of the in-kind valuation: its worth, the volunteer and the
+    staff-made-available hours."""
+    return (in_kind["total"]["valued"], in_kind["total"]["hours"],
+            in_kind["volunteer"]["hours"], in_kind["salaried"]["hours"])
+
+
+def _in_kind_from_contributions(year: int) -> tuple:
+    """The desk's in-kind figures the old way: one GROUP BY over the year's contributions."""
+    year_rows = Contribution.objects.filter(status__in=VALIDATED, date__year=year)
+    groups = _valuation_groups(year_rows.filter(
+        Q(salaried=True) | Q(member__preference__in=VOLUNTEER_PREFERENCES)), {})
+    return _in_kind_figures(in_kind_from_groups(groups))
 
 
 def _hours(qs) -> Decimal:
@@ -41,7 +64,8 @@ def figures_from_contributions() -> dict:
         "valued": valued,
         "members": {(r["project"], r["member"]): r["t"] for r in
                     counted.values("project", "member").annotate(t=Sum("hours"))},
-        "years": {y: _hours(counted.filter(date__year=y)) for y in (2024, 2025, 2026)},
+        "years": {y: _hours(counted.filter(date__year=y)) for y in YEARS},
+        "in_kind": {y: _in_kind_from_contributions(y) for y in YEARS},
     }
 
 
@@ -60,12 +84,14 @@ def figures_from_pages() -> dict:
         "projects": {p.pk: p.validated_hours for p in overview},
         "valued": {p.pk: Decimal(p.valued).quantize(CENT) for p in overview},
         "members": members,
-        "years": {y: year_totals(y)["validated_hours"] for y in (2024, 2025, 2026)},
+        "years": {y: year_totals(y)["validated_hours"] for y in YEARS},
+        "in_kind": {y: _in_kind_figures(year_totals(y)["in_kind"]) for y in YEARS},
     }
 
 
 def assert_same() -> None:
     old, new = figures_from_contributions(), figures_from_pages()
+    assert new.pop("in_kind") == old.pop("in_kind")
     for key in old:
         assert {k: Decimal(v) for k, v in new[key].items()} == \
             {k: Decimal(v) for k, v in old[key].items()}, key
@@ -78,7 +104,15 @@ def _random_contribution(rng, members, envelopes, **kw) -> Contribution:
         member=rng.choice(members), envelope=env, project=env.project,
         date=datetime.date(rng.choice([2024, 2025, 2026]), rng.randint(1, 12), rng.randint(1, 28)),
         hours=Decimal(rng.randint(1, 32)) / 4, description="Atelier", status=status,
-        rejection_comment="non" if status == "rejected" else "")
+        salaried=rng.random() < 0.3, rejection_comment="non" if status == "rejected" else "")
+
+
+def _give_time(*members) -> None:
+    """Volunteer and symbolic preferences (their hours are valued in kind)."""
+    for i, member in enumerate(members):
+        preference = ("volunteer", "symbolic")[i % 2]
+        member.preference = preference
+        member.save(update_fields=["preference"])
 
 
 @pytest.mark.django_db
@@ -86,6 +120,7 @@ def test_totals_match_the_contributions_after_every_kind_of_write(world):
     rng = random.Random(15)
     members = [world.contributor, world.pilot, world.copilot, world.outsider,
                factories.member("Hors-équipe")]
+    _give_time(world.outsider, members[-1])
     envelopes = [world.envelope, world.other_envelope,
                  factories.envelope(world.project, name="Coordination", daily_rate=Decimal("213.50"),
                                     hours_per_day=Decimal("6.5"))]
@@ -105,6 +140,7 @@ def test_totals_match_the_contributions_after_every_kind_of_write(world):
         c.member = rng.choice(members)
         c.save()
     Contribution.objects.filter(pk=rows[0].pk).update(description="Autre chose")
+    Contribution.objects.filter(pk__in=[c.pk for c in rows[140:170]]).update(salaried=~F("salaried"))
     # Validated, rejected, sent back, retributed by a run (queryset updates, as the services).
     Contribution.objects.filter(pk__in=[c.pk for c in rows[:60]]).update(status="validated")
     Contribution.objects.filter(pk__in=[c.pk for c in rows[60:80]]).update(
@@ -117,12 +153,21 @@ def test_totals_match_the_contributions_after_every_kind_of_write(world):
     rows[100].delete()
     Contribution.objects.filter(pk__in=[c.pk for c in rows[101:140]]).delete()
     assert_same()
+    # A member starts, or stops, giving their time: their past hours move in the in-kind
+    # figures; a change that keeps them on the same side moves nothing.
+    _give_time(world.contributor)
+    assert_same()
+    for member, preference in ((world.outsider, "money_self"), (members[-1], "volunteer")):
+        member.preference = preference
+        member.save(update_fields=["preference"])
+    assert_same()
 
 
 @pytest.mark.django_db
 def test_rebuild_and_bulk_load_give_the_trigger_figures(world):
     rng = random.Random(5)
     members = [world.contributor, world.pilot, world.outsider]
+    _give_time(world.pilot)
     envelopes = [world.envelope, world.other_envelope]
     Contribution.objects.bulk_create([_random_contribution(rng, members, envelopes)
                                       for _ in range(100)])
@@ -151,6 +196,7 @@ def test_bulk_create_counted_adds_the_hours_once_per_key(world):
     upserted once per key, same figures; the triggers work again afterwards."""
     rng = random.Random(7)
     members = [world.contributor, world.pilot, world.outsider]
+    _give_time(world.outsider, world.pilot)
     envelopes = [world.envelope, world.other_envelope]
     for _ in range(20):
         _random_contribution(rng, members, envelopes, status="validated").save()
@@ -167,6 +213,7 @@ def test_update_status_counted_moves_the_hours_like_the_triggers(world):
     """The run approval's bulk path: validated → retributed, rejected, back to validated."""
     rng = random.Random(9)
     members = [world.contributor, world.pilot, world.outsider]
+    _give_time(world.outsider)
     envelopes = [world.envelope, world.other_envelope]
     Contribution.objects.bulk_create([_random_contribution(rng, members, envelopes)
                                       for _ in range(300)])

@@ -172,3 +172,25 @@ def test_water_filling_agrees_with_respreading_until_stable(rows, available):
     bounds = [u for _, u in rows]
     expected = _respread_until_stable(Fraction(available), weights, bounds)
     assert engine._water_fill(Fraction(available), weights, bounds) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(hours=st.lists(st.decimals(min_value="0", max_value="5000", places=2,
+                                  allow_nan=False, allow_infinity=False), min_size=1, max_size=8),
+       rate=st.decimals(min_value="0", max_value="2000", places=2, allow_nan=False,
+                        allow_infinity=False),
+       per_day=st.decimals(min_value="0", max_value="24", places=2, allow_nan=False,
+                           allow_infinity=False))
+def test_report_groups_are_valued_like_the_fraction_largest_remainder(hours, rate, per_day):
+    """The report and the desk value an envelope's groups with integers
+    (largest_remainder_over); the cents are those of the Fraction definition."""
+    from retributions.engine import largest_remainder
+    from retributions.selectors.report import _apportion
+
+    groups = [{"kind": f"k{i}", "member__home_place__name": None, "salaried": False,
+               "volunteer": True, "hours": h} for i, h in enumerate(hours)]
+    _apportion(groups, rate, per_day)
+    exact = [Fraction(g["hours"]) * Fraction(rate) / Fraction(per_day) if per_day else Fraction(0)
+             for g in groups]  # already in the order of their key (k0, k1, …)
+    assert [g["valued"] for g in groups] == [(Decimal(c) / 100).quantize(Decimal("0.01"))
+                                             for c in largest_remainder(exact)]
