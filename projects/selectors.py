@@ -7,6 +7,7 @@ from functools import cache
 
 from django.db.models import (
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
@@ -195,11 +196,17 @@ def project_other_contributors(project: Project) -> list[dict]:
     (one GROUP BY query)."""
     # From the maintained totals: a member whose validated rows all went back to another
     # status keeps a zero row there, and is not shown (as before: no validated row).
-    return list(MemberProjectTotal.objects.filter(project=project, status__in=VALIDATED)
-                .exclude(member__project_roles__project=project)
-                .values("member_id", "member__first_name", "member__last_name")
-                .annotate(hours=Sum("hours")).filter(hours__gt=0)
-                .order_by("member__last_name", "member__first_name"))
+    return list(_others_by_name().filter(project=project))
+
+
+@cache
+def _others_by_name() -> QuerySet:
+    # Outside the team: no role of the member on the row's project (the page filters one).
+    in_team = ProjectRole.objects.filter(project=OuterRef("project"), member=OuterRef("member"))
+    return (MemberProjectTotal.objects.filter(~Exists(in_team), status__in=VALIDATED)
+            .values("member_id", "member__first_name", "member__last_name")
+            .annotate(hours=Sum("hours")).filter(hours__gt=0)
+            .order_by("member__last_name", "member__first_name"))
 
 
 def grains_with_usage(queryset: QuerySet | None = None) -> QuerySet:
