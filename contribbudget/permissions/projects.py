@@ -16,7 +16,7 @@ from projects.models import (
 
 from ..models import Member
 from .network import get_member_for
-from .roles import is_coordinator, is_pilot, member_of, project_role
+from .roles import ROLE_MEMO, is_coordinator, is_pilot, member_of, project_role
 
 # --- Projects ------------------------------------------------------------------------------
 
@@ -83,6 +83,8 @@ def get_project_for(user, pk, *, action: str = "view", queryset=None) -> Project
         project = qs.get(**lookup)
     except Project.DoesNotExist as exc:
         raise Http404 from exc
+    # This instance is the request's: its role lookups are kept on it (roles.project_role).
+    setattr(project, ROLE_MEMO, {})
     if not can_on_project(user, project, action):
         raise PermissionDenied
     return project

@@ -8,6 +8,9 @@ from projects.models import (
 
 from ..models import Member
 
+#: The attribute of a project instance that keeps its readers' roles (member id → role).
+ROLE_MEMO = "_roles_read"
+
 
 def member_of(user) -> Member | None:
     """The member profile of a logged-in user, or None (anonymous, or an account without one)."""
@@ -35,11 +38,20 @@ def sees_all_finances(user) -> bool:
 
 
 def project_role(user, project: Project) -> str | None:
+    """The user's role on the project, or None. Read once per project instance that
+    :func:`~contribbudget.permissions.get_project_for` returned (it lives for one request):
+    the project page asked three times — its permission, its rights, "may copy"."""
     member = member_of(user)
     if member is None:
         return None
-    return (ProjectRole.objects.filter(project=project, member=member)
+    memo = getattr(project, ROLE_MEMO, None)
+    if memo is not None and member.pk in memo:
+        return memo[member.pk]
+    role = (ProjectRole.objects.filter(project=project, member=member)
             .values_list("role", flat=True).first())
+    if memo is not None:
+        memo[member.pk] = role
+    return role
 
 
 def is_pilot(user, project: Project) -> bool:

@@ -17,8 +17,8 @@ from ..models import Envelope, Project
 
 
 def _project_with_totals(user, key, action: str) -> Project:
-    queryset = selectors.projects_with_totals(Project.objects.select_related("field"))
-    return get_project_for(user, key, action=action, queryset=queryset)
+    return get_project_for(user, key, action=action,
+                           queryset=selectors.projects_with_totals_and_field())
 
 
 def _envelope_for(user, pk, action: str) -> tuple[Envelope, Project]:

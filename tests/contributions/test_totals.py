@@ -73,9 +73,9 @@ def figures_from_pages() -> dict:
     """The same figures as the selectors now compute them (from the totals)."""
     members = {}
     for p in Project.objects.all():
-        for role in selectors.project_team(p):
-            if role.hours:
-                members[(p.pk, role.member_id)] = role.hours
+        for row in selectors.project_team(p):
+            if row["hours"]:
+                members[(p.pk, row["member_id"])] = row["hours"]
         for other in selectors.project_other_contributors(p):
             members[(p.pk, other["member_id"])] = other["hours"]
     overview = list(selectors.network_overview())
@@ -278,5 +278,5 @@ def test_two_writers_on_the_same_totals_rows_both_count(world):
     assert not errors, errors
     env = selectors.envelopes_with_totals().get(pk=world.envelope.pk)
     assert env.validated_hours == Decimal("3.75")
-    team = {r.member_id: r.hours for r in selectors.project_team(world.project)}
+    team = {r["member_id"]: r["hours"] for r in selectors.project_team(world.project)}
     assert team[world.contributor.pk] == Decimal("3.75")
