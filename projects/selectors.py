@@ -2,6 +2,7 @@
 SUM subquery per figure, so joins never multiply rows), never by looping in Python."""
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from functools import cache
 
@@ -302,8 +303,22 @@ def network_overview(queryset: QuerySet[Project] | None = None) -> QuerySet[Proj
     """Projects with their totals, ``valued`` (validated hours at their envelopes' reference
     rates) and the counts the overview's alerts need: envelopes,
     envelopes whose validated work is worth more than their amount, pending requests
-    (all correlated subqueries: one query for the whole list)."""
-    queryset = queryset if queryset is not None else Project.objects.all()
+    (all correlated subqueries: one query for the whole list).
+
+    Without ``queryset`` (every project: the overview page), a copy of one queryset built
+    once per process: building its nine subqueries cost ~5 ms a request, a copy ~5 µs. A
+    queryset is never changed by its copies (the pattern of a class view's ``queryset``)."""
+    if queryset is None:
+        return _every_project_overview().all()
+    return _network_overview(queryset)
+
+
+@functools.cache
+def _every_project_overview() -> QuerySet[Project]:
+    return _network_overview(Project.objects.all())
+
+
+def _network_overview(queryset: QuerySet[Project]) -> QuerySet[Project]:
 
     def count(qs):
         rows = qs.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")[:1]

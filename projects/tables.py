@@ -44,6 +44,8 @@ class OverviewTable(Table):
                     "consumption", "alerts")
         attrs = {"class": "striped overview-table"}
         per_page = 50
+        # With filters; the view says so when the network has no project at all.
+        empty_text = _("Aucun projet ne correspond à ces filtres.")
         # The body rows are written by {% overview_rows %} (same markup, ~7× cheaper).
         template_name = "projects/overview_table.html"
 

@@ -217,8 +217,15 @@ def runs_visible_to(user) -> QuerySet[RetributionRun]:
 
 
 def run_lines(run: RetributionRun) -> QuerySet[RetributionLine]:
-    return run.lines.select_related("member", "payee_place").order_by(
-        "member__last_name", "member__first_name", "member_id")
+    """A run's lines with their members and payee places, by name.
+
+    The ``member_id IN (the run's members)`` condition is always true: it is there for
+    PostgreSQL's planner, which otherwise reads the whole member table into a hash for a
+    few hundred lines (EXPLAIN: 30,000 members, 10-14 ms at the federation scale, growing
+    with the network); with it, it reads each line's member by its key (~1.5 ms)."""
+    members = RetributionLine.objects.filter(run=run).values("member_id")
+    return (run.lines.filter(member_id__in=members).select_related("member", "payee_place")
+            .order_by("member__last_name", "member__first_name", "member_id"))
 
 
 def run_totals(run: RetributionRun) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -11,7 +12,6 @@ from contribbudget.permissions import get_member_for
 
 from .. import selectors
 from ..filters import OverviewFilter
-from ..models import Project
 from ..tables import OverviewTable
 
 # --- Network overview ------------------------------------------------------------------------
@@ -40,7 +40,7 @@ class OverviewView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.network_overview(Project.objects.all())
+        return selectors.network_overview()
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
@@ -54,6 +54,12 @@ class OverviewView(LoginRequiredMixin, SingleTableMixin, FilterView):
                     for p in filterset.qs)
             return exports.export_response(fmt, EXPORT_COLUMNS, rows, "vue-reseau-projets")
         return super().get(request, *args, **kwargs)
+
+    def get_table_kwargs(self):
+        # The table's own empty text speaks of filters; with none in use, nothing is there.
+        if self.filterset.form.has_changed():
+            return {}
+        return {"empty_text": _("Le réseau n'a pas encore de projet.")}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

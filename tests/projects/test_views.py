@@ -302,6 +302,23 @@ def test_overview_flags_pending_requests(world, client_for):
     assert "1 demande d&#x27;ajustement en attente" in html or "1 demande d'ajustement en attente" in html
 
 
+def test_overview_says_no_project_matches_the_filters(world, client_for):
+    html = client_for(world.treasurer).get(reverse("projects:overview"),
+                                           {"phase": "closed"}).content.decode()
+    assert "Aucun projet ne correspond à ces filtres." in html
+    assert "Légumerie" not in html
+
+
+@pytest.mark.django_db
+def test_overview_of_a_network_without_projects_says_so_in_french_and_english(client_for):
+    client = client_for(factories.member("Tess", is_treasurer=True))
+    assert "Le réseau n&#x27;a pas encore de projet." in client.get(
+        reverse("projects:overview")).content.decode()
+    client.cookies["django_language"] = "en"
+    assert "The network has no project yet." in client.get(
+        reverse("projects:overview")).content.decode()
+
+
 # --- public page -----------------------------------------------------------------------------
 
 def test_public_page_shows_nothing_of_a_project_that_did_not_opt_in(world, client):
