@@ -33,20 +33,24 @@ def in_kind_groups_of_year(year: int) -> list[dict]:
     half-up, and split between its two groups by largest remainder (the desk and the
     accounting export both use these, so they agree to the cent). Read from the maintained
     yearly totals (a few rows per envelope, not the year's contributions; two queries)."""
-    groups = [
-        {**g, "kind": "", "member__home_place__name": None}
-        for g in EnvelopeYearInKindTotal.objects.filter(year=year)
-        .filter(Q(salaried=True) | Q(volunteer=True)).exclude(hours=0)
-        .values("envelope_id", "salaried", "volunteer", "hours")]
-    # Salaried hours are staff made available whatever the member's preference: one group.
+    rates: dict[int, tuple] = {}
     merged: dict[tuple, dict] = {}
-    for g in groups:
-        key = (g["envelope_id"], g["salaried"], False if g["salaried"] else g["volunteer"])
+    # The envelope's rate comes with its rows (a join, not an IN list of every envelope).
+    for envelope_id, salaried, volunteer, hours, rate, per_day in (
+            EnvelopeYearInKindTotal.objects.filter(year=year)
+            .filter(Q(salaried=True) | Q(volunteer=True)).exclude(hours=0)
+            .values_list("envelope_id", "salaried", "volunteer", "hours",
+                         "envelope__daily_rate", "envelope__hours_per_day")):
+        rates[envelope_id] = (rate, per_day)
+        # Salaried hours are staff made available whatever the member's preference.
+        key = (envelope_id, salaried, False if salaried else volunteer)
         if key in merged:
-            merged[key]["hours"] += g["hours"]
+            merged[key]["hours"] += hours
         else:
-            merged[key] = {**g, "volunteer": key[2]}
-    return _valued(list(merged.values()), {})
+            merged[key] = {"envelope_id": envelope_id, "salaried": salaried,
+                           "volunteer": key[2], "hours": hours, "kind": "",
+                           "member__home_place__name": None}
+    return _valued(list(merged.values()), rates)
 
 
 def year_totals(year: int) -> dict:

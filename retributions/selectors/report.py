@@ -46,7 +46,7 @@ from projects.selectors import (
     sum_subquery,
 )
 
-from ..engine import largest_remainder_over
+from ..engine import largest_remainder_over, valuation
 from ..models import RetributionLine, RetributionRun
 
 #: Contributions that count as work done (validated, possibly already retributed).
@@ -97,6 +97,9 @@ def _apportion(groups: list[dict], daily_rate: Decimal, hours_per_day: Decimal) 
     """Value one envelope's groups so they sum exactly to the envelope's valuation rounded
     once (what the envelope pages show): each group's exact worth is rounded down to the
     cent, and the cents left go to the largest remainders (ties by the group's key)."""
+    if len(groups) == 1:  # most envelopes of the desk's year: nothing to apportion
+        groups[0]["valued"] = valuation(groups[0]["hours"], daily_rate, hours_per_day)
+        return
     order = sorted(range(len(groups)), key=lambda i: _key(groups[i]))  # the tie-break
     if not hours_per_day:
         cents = [0] * len(order)
