@@ -13,6 +13,9 @@ database, DEBUG off::
         SECRET_KEY=x ALLOWED_HOSTS=testserver BENCH_BASELINE=1 \
         .venv/bin/python -m bench.profile "my contributions" --cprofile
 
+``SORT=tottime`` (an environment variable) orders the ``--cprofile`` table by time spent
+in each function itself instead of cumulative time.
+
 The CPU figure is the one to compare between two versions of a page; the wrk figures of
 ``make bench`` stay the reference for the issue's targets.
 """
@@ -79,7 +82,7 @@ def measure(page: dict, who: dict, n: int, profile: bool, top: int) -> str:
     line = f"{page['name']:<24} cpu {cpu:7.1f} ms/req  wall {wall:7.1f} ms/req  {queries:3d} queries"
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+        pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(top)
         line += "\n" + out.getvalue()
     return line
 

@@ -25,7 +25,7 @@ from projects.models import CoordinationGrain, Envelope, Project
 from . import option_cache, selectors
 from .models import Contribution
 from .parsing import ParseError, parse_hours
-from .services import contribution_check
+from .services import contribution_check, project_team
 
 
 class EnvelopeSelect(LeanSelect):
@@ -38,6 +38,10 @@ class EnvelopeSelect(LeanSelect):
         # Set by ContributionForm: the options are then cached for that member, unselected
         # (contributions/option_cache.py), and only the chosen one marked per request.
         self.cached_for: Member | None = None
+        # Set by ContributionForm(keep_envelopes=...): the htmx answer to a saved entry writes
+        # only the chosen option and asks htmx to keep the select the page already has
+        # (data-hx-preserve), which holds the same options with the same one chosen.
+        self.kept: tuple[int, str, int] | None = None
 
     def use_required_attribute(self, initial) -> bool:
         if self.cached_for is None:
@@ -46,6 +50,8 @@ class EnvelopeSelect(LeanSelect):
         return forms.Widget.use_required_attribute(self, initial)
 
     def get_context(self, name, value, attrs):
+        if self.kept is not None:
+            return self._kept_context(name, value, attrs)
         member = self.cached_for
         if member is None or not isinstance(self.choices, LazyChoices):
             return super().get_context(name, value, attrs)
@@ -57,6 +63,18 @@ class EnvelopeSelect(LeanSelect):
         context["widget"]["optgroups"] = ()
         context["widget"]["options_html"] = mark_safe(  # noqa: S308 - escaped when written
             option_cache.select(options, chosen))
+        return context
+
+    def _kept_context(self, name, value, attrs):
+        # Without htmx's swap (a script that reads the answer) the select still offers the
+        # chosen envelope, selected.
+        pk, label, project = cast(tuple[int, str, int], self.kept)
+        context = forms.Widget.get_context(self, name, value, {**(attrs or {}),
+                                                               "data-hx-preserve": "true"})
+        context["widget"]["optgroups"] = ()
+        context["widget"]["options_html"] = mark_safe(  # noqa: S308 - escaped here
+            f'\n  <option value="">—</option>\n'
+            f'\n  <option value="{pk}" selected data-project="{project}">{escape(label)}</option>\n')
         return context
 
     def option_attrs(self, value: str) -> str:
@@ -126,9 +144,14 @@ class ContributionForm(forms.Form):
                                               "valorisé, jamais rétribué."))
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, member: Member, instance: Contribution | None = None, **kwargs):
+    def __init__(self, *args, member: Member, instance: Contribution | None = None,
+                 grains: list[CoordinationGrain] | None = None,
+                 keep_envelopes: Envelope | None = None, **kwargs):
+        """``grains``: the member's, as another form of the same request read them;
+        ``keep_envelopes``: the envelope just saved, for the htmx answer (EnvelopeSelect)."""
         self.member = member
         self.instance = instance
+        self.team: set[int] | None = None  # the chosen project's, once clean() read it
         if instance is not None and not kwargs.get("data"):
             kwargs.setdefault("initial", {
                 "date": instance.date, "project": instance.project_id,
@@ -138,7 +161,8 @@ class ContributionForm(forms.Form):
                 "invited_by": instance.invited_by_id, "salaried": instance.salaried})
         super().__init__(*args, **kwargs)
         if instance is None and not self.is_bound:
-            last = selectors.last_used(member)
+            # After a save the view gives the project: no need to look up the last entry.
+            last = None if "project" in self.initial else selectors.last_used(member)
             self.initial.setdefault("date", timezone.localdate())
             self.initial.setdefault("client_token", uuid.uuid4())
             if last is not None:
@@ -153,9 +177,13 @@ class ContributionForm(forms.Form):
         envelope_select = cast(EnvelopeSelect, self.fields["envelope"].widget)
         envelope_select.project_of = _LazyProjectOf(self)
         envelope_select.cached_for = member
+        if keep_envelopes is not None:
+            envelope_select.kept = (keep_envelopes.pk, keep_envelopes.name,
+                                    keep_envelopes.project_id)
         self.fields["envelope"].widget.choices = LazyChoices(lambda: empty + [
             (str(pk), name) for pk, name, _project in self._envelopes])
-        grains = list(selectors.active_grains(member))
+        self.grains = grains if grains is not None else list(selectors.active_grains(member))
+        grains = self.grains
         self.fields["grain"].widget.choices = empty + [
             (str(g.pk), f"{g.field.name} ({format_date(g.start)}–{format_date(g.end)})") for g in grains]
         self.fields["invited_by"].widget.choices = LazyChoices(lambda: empty + option_cache.cached(
@@ -190,13 +218,16 @@ class ContributionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        project = data.get("project")
+        # Read once: the service checks the same team again without asking (quick log).
+        self.team = project_team(project) if project is not None else None
         try:
             contribution_check(
                 member=self.member, project=data.get("project"), envelope=data.get("envelope"),
                 date=data.get("date"), hours=data.get("hours"),
                 kind=data.get("kind") or Contribution.Kind.PRODUCTION,
                 description=data.get("description", "") or "", grain=data.get("grain"),
-                invited_by=data.get("invited_by"),
+                invited_by=data.get("invited_by"), team=self.team,
                 exclude_pk=self.instance.pk if self.instance else None)
         except ValidationError as error:
             apply_service_errors(self, error)

@@ -92,8 +92,7 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
             add("date", _("Le projet « %(project)s » s'est terminé le %(end)s.")
                 % {"project": project.name, "end": _d(project.end)})
         if team is None:
-            team = set(ProjectRole.objects.filter(project=project)
-                       .values_list("member_id", flat=True))
+            team = project_team(project)
         if project.phase == Project.Phase.CLOSED:
             add("project", _("Le projet « %(project)s » est clos : il ne reçoit plus de "
                              "contributions.") % {"project": project.name})
@@ -137,6 +136,12 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
         raise ValidationError(errors)
 
 
+def project_team(project: Project) -> set[int]:
+    """The ids of the project's team (one query): the rules about newcomers and invitations
+    read it, and the quick log reads it once for the form and the service."""
+    return set(ProjectRole.objects.filter(project=project).values_list("member_id", flat=True))
+
+
 def _check_instance(contribution: Contribution, *, exclude_self: bool = True) -> None:
     contribution_check(
         member=contribution.member, project=contribution.project,
@@ -158,11 +163,14 @@ def contribution_create(*, member: Member, actor, project: Project, envelope: En
                         deliverable_url: str = "", grain: CoordinationGrain | None = None,
                         invited_by: Member | None = None, salaried: bool = False,
                         submit: bool = False, client_token: uuid.UUID | None = None,
-                        import_key: str | None = None) -> Contribution:
+                        import_key: str | None = None,
+                        team: set[int] | None = None) -> Contribution:
     """Log a contribution, as a draft or submitted at once.
 
     Idempotent: a second call with the same ``client_token`` (a double click) or the same
-    ``import_key`` (the same import row) returns the first row and writes nothing."""
+    ``import_key`` (the same import row) returns the first row and writes nothing. ``team``:
+    the project's team as the form just read it (:func:`project_team`); the day's hours are
+    read again here, under the member's lock, whatever the form saw."""
     _lock_member(member)
     if client_token is not None:
         existing = Contribution.objects.filter(member=member, client_token=client_token).first()
@@ -172,16 +180,18 @@ def contribution_create(*, member: Member, actor, project: Project, envelope: En
         existing = Contribution.objects.filter(import_key=import_key).first()
         if existing is not None:
             return existing
+    if team is None:
+        team = project_team(project)
     contribution_check(member=member, project=project, envelope=envelope, date=date,
                        hours=hours, kind=kind, description=description, grain=grain,
-                       invited_by=invited_by)
+                       invited_by=invited_by, team=team)
     contribution = contribution_new(
         member=member, created_by=member_of(actor), project=project, envelope=envelope,
         date=date, hours=hours, kind=kind, description=description,
         deliverable_url=deliverable_url, grain=grain, invited_by=invited_by, salaried=salaried,
         submit=submit, client_token=client_token, import_key=import_key)
     contribution.save()
-    if project.is_open:
+    if project.is_open and member.pk not in team:
         # A first contribution during an open period makes the member part of the team
         # (in a closed period only the team logs, so there is nobody to add).
         join_on_contribution(project=project, member=member, actor=actor)

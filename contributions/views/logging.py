@@ -31,7 +31,7 @@ from .common import member_or_404
 
 
 def _recent(member):
-    return selectors.contributions_of(member).order_by("-created_at", "-pk")[:8]
+    return selectors.recent_of(member)
 
 
 @login_required
@@ -47,7 +47,8 @@ def quick_log(request):
             try:
                 created = services.contribution_create(
                     member=member, actor=request.user, submit=submit,
-                    client_token=form.cleaned_data.get("client_token"), **form.service_kwargs())
+                    client_token=form.cleaned_data.get("client_token"), team=form.team,
+                    **form.service_kwargs())
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -58,8 +59,10 @@ def quick_log(request):
                 if not request.htmx:
                     messages.success(request, message)
                     return redirect("contributions:quick_log")
-                # A fresh form for the next entry, keeping the context (day, project, kind).
-                form = ContributionForm(member=member, initial={
+                # A fresh form for the next entry, keeping the context (day, project, kind);
+                # the envelope select the page has stays (ContributionForm keep_envelopes).
+                form = ContributionForm(member=member, grains=form.grains,
+                                        keep_envelopes=created.envelope, initial={
                     "date": created.date, "project": created.project_id,
                     "envelope": created.envelope_id, "kind": created.kind,
                     "client_token": uuid.uuid4()})

@@ -171,3 +171,29 @@ def test_an_empty_description_is_refused(world, client_for, payload):
     response = client_for(world.contributor).post(URL, payload(description=""))
     assert "Ce champ est obligatoire" in response.content.decode()
     assert not Contribution.objects.exists()
+
+
+def test_htmx_answer_to_a_saved_entry_keeps_the_pages_envelope_list(world, client_for, payload):
+    """After a saved entry the page keeps its envelope select (every envelope of every
+    project, already there) through htmx's preserve; the answer writes only the chosen one,
+    so a script that reads it without htmx still sees the envelope selected."""
+    other = factories.envelope(world.project, name="Communication")
+    client = client_for(world.contributor)
+    page = client.get(URL).content.decode()
+    assert f'<option value="{other.pk}" data-project="{world.project.pk}">' in page
+    body = client.post(URL, payload(), HTTP_HX_REQUEST="true").content.decode()
+    assert "Brouillon enregistré" in body
+    select = body[body.index('<select name="envelope"'):]
+    select = select[:select.index("</select>")]
+    assert 'data-hx-preserve="true"' in select and 'id="id_envelope"' in select
+    assert (f'<option value="{world.envelope.pk}" selected data-project="{world.project.pk}">'
+            f"{world.envelope.name}</option>") in select
+    assert f'value="{other.pk}"' not in select
+
+
+def test_a_refused_htmx_entry_shows_every_envelope_again(world, client_for, payload):
+    other = factories.envelope(world.project, name="Communication")
+    body = client_for(world.contributor).post(URL, payload(hours="0"),
+                                              HTTP_HX_REQUEST="true").content.decode()
+    assert "data-hx-preserve" not in body
+    assert f'<option value="{other.pk}" data-project="{world.project.pk}">' in body
