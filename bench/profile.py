@@ -60,7 +60,7 @@ def measure(page: dict, who: dict, n: int, profile: bool, top: int) -> str:
     if page["method"] == "POST":
         client.get("/")  # sets the CSRF cookie
         csrf = client.cookies["csrftoken"].value
-        body = bench_pages.quick_log_body(who["project"], csrf)
+        body = bench_pages.quick_log_body(who["project"], csrf, who["logger"])
         client = Client(enforce_csrf_checks=False)
         client.force_login(who[page["role"]].user)
     response = request(client, page, body, 0)  # warm-up: caches, templates, content types

@@ -38,10 +38,6 @@ class EnvelopeSelect(LeanSelect):
         # Set by ContributionForm: the options are then cached for that member, unselected
         # (contributions/option_cache.py), and only the chosen one marked per request.
         self.cached_for: Member | None = None
-        # Set by ContributionForm(keep_envelopes=...): the htmx answer to a saved entry writes
-        # only the chosen option and asks htmx to keep the select the page already has
-        # (data-hx-preserve), which holds the same options with the same one chosen.
-        self.kept: tuple[int, str, int] | None = None
 
     def use_required_attribute(self, initial) -> bool:
         if self.cached_for is None:
@@ -51,7 +47,7 @@ class EnvelopeSelect(LeanSelect):
 
     def get_context(self, name, value, attrs):
         if self.kept is not None:
-            return self._kept_context(name, value, attrs)
+            return super().get_context(name, value, attrs)
         member = self.cached_for
         if member is None or not isinstance(self.choices, LazyChoices):
             return super().get_context(name, value, attrs)
@@ -63,18 +59,6 @@ class EnvelopeSelect(LeanSelect):
         context["widget"]["optgroups"] = ()
         context["widget"]["options_html"] = mark_safe(  # noqa: S308 - escaped when written
             option_cache.select(options, chosen))
-        return context
-
-    def _kept_context(self, name, value, attrs):
-        # Without htmx's swap (a script that reads the answer) the select still offers the
-        # chosen envelope, selected.
-        pk, label, project = cast(tuple[int, str, int], self.kept)
-        context = forms.Widget.get_context(self, name, value, {**(attrs or {}),
-                                                               "data-hx-preserve": "true"})
-        context["widget"]["optgroups"] = ()
-        context["widget"]["options_html"] = mark_safe(  # noqa: S308 - escaped here
-            f'\n  <option value="">—</option>\n'
-            f'\n  <option value="{pk}" selected data-project="{project}">{escape(label)}</option>\n')
         return context
 
     def option_attrs(self, value: str) -> str:
@@ -146,9 +130,11 @@ class ContributionForm(forms.Form):
 
     def __init__(self, *args, member: Member, instance: Contribution | None = None,
                  grains: list[CoordinationGrain] | None = None,
-                 keep_envelopes: Envelope | None = None, **kwargs):
+                 keep_lists: Contribution | None = None, **kwargs):
         """``grains``: the member's, as another form of the same request read them;
-        ``keep_envelopes``: the envelope just saved, for the htmx answer (EnvelopeSelect)."""
+        ``keep_lists``: the entry just saved, for the htmx answer when the page's project and
+        envelope lists are still what this form would write (LeanSelect.kept): only its
+        project and envelope are written, and htmx keeps the page's selects."""
         self.member = member
         self.instance = instance
         self.team: set[int] | None = None  # the chosen project's, once clean() read it
@@ -177,9 +163,14 @@ class ContributionForm(forms.Form):
         envelope_select = cast(EnvelopeSelect, self.fields["envelope"].widget)
         envelope_select.project_of = _LazyProjectOf(self)
         envelope_select.cached_for = member
-        if keep_envelopes is not None:
-            envelope_select.kept = (keep_envelopes.pk, keep_envelopes.name,
-                                    keep_envelopes.project_id)
+        if keep_lists is not None:
+            # The member is in the project's team (the view checks it): no "(ouvert)".
+            self.fields["project"].widget.kept = empty + [
+                (str(keep_lists.project_id), keep_lists.project.name)]
+            envelope_select.kept = empty + [(str(keep_lists.envelope_id),
+                                             keep_lists.envelope.name)]
+            envelope_select.project_of = {str(keep_lists.envelope_id):
+                                          str(keep_lists.project_id)}
         self.fields["envelope"].widget.choices = LazyChoices(lambda: empty + [
             (str(pk), name) for pk, name, _project in self._envelopes])
         self.grains = grains if grains is not None else list(selectors.active_grains(member))

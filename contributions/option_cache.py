@@ -35,6 +35,12 @@ def key(member: Member, what: str) -> str:
             f"{list_cache.generation(list_cache.MEMBERS)}:{get_language()}:{member.pk}")
 
 
+def stamp(member: Member) -> str:
+    """What the quick log's lists were written from (the key of its cached lists): the page
+    sends it back with each entry, so the answer knows whether the page's lists still hold."""
+    return key(member, "lists")
+
+
 def cached(member: Member, what: str, compute: Callable[[], T]) -> T:
     """The cached ``compute()`` for the member (one cache read; the query on a miss)."""
     name = key(member, what)

@@ -59,23 +59,28 @@ def quick_log(request):
                 if not request.htmx:
                     messages.success(request, message)
                     return redirect("contributions:quick_log")
-                # A fresh form for the next entry, keeping the context (day, project, kind);
-                # the envelope select the page has stays (ContributionForm keep_envelopes).
+                # A fresh form for the next entry, keeping the context (day, project, kind).
+                # The page's project and envelope selects stay when nothing they list has
+                # changed (same generations, and no new team joined: no "(ouvert)" to drop).
+                same_lists = (request.POST.get("lists") == option_cache.stamp(member)
+                              and form.team is not None and member.pk in form.team)
                 form = ContributionForm(member=member, grains=form.grains,
-                                        keep_envelopes=created.envelope, initial={
+                                        keep_lists=created if same_lists else None, initial={
                     "date": created.date, "project": created.project_id,
                     "envelope": created.envelope_id, "kind": created.kind,
                     "client_token": uuid.uuid4()})
                 return render(request, "contributions/_quick_log_zone.html",
                               {"form": form, "recent": _recent(member), "created": created,
-                               "message": message})
+                               "message": message, "lists": option_cache.stamp(member)})
         if request.htmx:
             return render(request, "contributions/_quick_log_zone.html",
-                          {"form": form, "recent": _recent(member)})
+                          {"form": form, "recent": _recent(member),
+                           "lists": option_cache.stamp(member)})
     else:
         form = ContributionForm(member=member)
     return render(request, "contributions/quick_log.html",
-                  {"form": form, "recent": _recent(member), "created": created})
+                  {"form": form, "recent": _recent(member), "created": created,
+                   "lists": option_cache.stamp(member)})
 
 
 @login_required

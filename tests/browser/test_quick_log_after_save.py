@@ -1,5 +1,5 @@
 """After an entry saved through htmx the quick log still offers every project's envelopes
-(the select the page had is kept, not rewritten by the answer), on a laptop and a phone."""
+(the selects the page had are kept, not rewritten by the answer), on a laptop and a phone."""
 import pytest
 from django.core.management import call_command
 
@@ -18,6 +18,7 @@ def test_a_second_entry_can_go_to_another_project_after_a_saved_one(page):  # no
     page.goto("/contributions/saisir/")
     envelope = page.get_by_label("Enveloppe")
     offered = envelope.locator("option").count()
+    projects_offered = page.get_by_label("Projet").locator("option").count()
     page.get_by_label("Projet").select_option(str(first.project_id))
     envelope.select_option(str(first.pk))
     page.get_by_label("Heures").fill("1h")
@@ -28,6 +29,8 @@ def test_a_second_entry_can_go_to_another_project_after_a_saved_one(page):  # no
     assert envelope.locator("option").count() == offered
     assert envelope.input_value() == str(first.pk)
     assert envelope.get_attribute("aria-invalid") is None
+    assert page.get_by_label("Projet").locator("option").count() == projects_offered
+    assert page.get_by_label("Projet").input_value() == str(first.project_id)
     # Another project of the member's team: its envelopes are offered and the entry lands there.
     projects = page.get_by_label("Projet").locator("option")
     team = [projects.nth(i).get_attribute("value") for i in range(projects.count())
