@@ -138,6 +138,7 @@ class ContributionForm(forms.Form):
         self.member = member
         self.instance = instance
         self.team: set[int] | None = None  # the chosen project's, once clean() read it
+        self.keep_lists = keep_lists
         if instance is not None and not kwargs.get("data"):
             kwargs.setdefault("initial", {
                 "date": instance.date, "project": instance.project_id,
@@ -199,7 +200,9 @@ class ContributionForm(forms.Form):
 
     @property
     def no_project(self) -> bool:
-        return not self._projects
+        # An entry just saved with the lists kept: there is a project (and no need to read
+        # the list of thousands the page already has).
+        return self.keep_lists is None and not self._projects
 
     def clean_hours(self):
         try:
