@@ -21,11 +21,12 @@ from contribbudget.models import Member, Preference
 from contribbudget.money import format_date
 from contribbudget.widgets import LazyChoices, LeanSelect
 from projects.models import CoordinationGrain, Envelope, Project
+from projects.teams import project_team
 
 from . import option_cache, selectors
 from .models import Contribution
 from .parsing import ParseError, parse_hours
-from .services import contribution_check, project_team
+from .services import contribution_check
 
 
 class EnvelopeSelect(LeanSelect):

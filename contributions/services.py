@@ -30,8 +30,8 @@ from contribbudget.money import format_hours
 from contribbudget.permissions import ensure_can_validate, member_of
 from contribbudget.services import audit_event, audit_record
 from contribbudget.tasks import send_email
-from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
-from projects.teams import join_on_contribution, newcomer_refusal
+from projects.models import CoordinationGrain, Envelope, Project
+from projects.teams import join_on_contribution, newcomer_refusal, project_team
 
 from .models import Contribution
 from .parsing import is_quarter
@@ -91,8 +91,7 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
         if date is not None and project.end and date > project.end:
             add("date", _("Le projet « %(project)s » s'est terminé le %(end)s.")
                 % {"project": project.name, "end": _d(project.end)})
-        if team is None:
-            team = project_team(project)
+        team = project_team(project) if team is None else team
         if project.phase == Project.Phase.CLOSED:
             add("project", _("Le projet « %(project)s » est clos : il ne reçoit plus de "
                              "contributions.") % {"project": project.name})
@@ -136,12 +135,6 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
         raise ValidationError(errors)
 
 
-def project_team(project: Project) -> set[int]:
-    """The ids of the project's team (one query): the rules about newcomers and invitations
-    read it, and the quick log reads it once for the form and the service."""
-    return set(ProjectRole.objects.filter(project=project).values_list("member_id", flat=True))
-
-
 def _check_instance(contribution: Contribution, *, exclude_self: bool = True) -> None:
     contribution_check(
         member=contribution.member, project=contribution.project,
@@ -180,8 +173,7 @@ def contribution_create(*, member: Member, actor, project: Project, envelope: En
         existing = Contribution.objects.filter(import_key=import_key).first()
         if existing is not None:
             return existing
-    if team is None:
-        team = project_team(project)
+    team = project_team(project) if team is None else team
     contribution_check(member=member, project=project, envelope=envelope, date=date,
                        hours=hours, kind=kind, description=description, grain=grain,
                        invited_by=invited_by, team=team)
