@@ -59,16 +59,21 @@ def people() -> dict:
             "treasurer": treasurer, "logger": logger, "run": run}
 
 
-def quick_log_body(project: Project, csrf: str) -> str:
-    """A valid quick-log POST on ``project`` (fields of contributions.forms.ContributionForm);
-    wrk_report.lua fills __DATE__ (a past day) and __TOKEN__ (a new client token) per request."""
+def quick_log_body(project: Project, csrf: str, member: Member) -> str:
+    """A valid quick-log POST on ``project`` by ``member`` (fields of
+    contributions.forms.ContributionForm, and the stamp of the lists the page was written
+    with, as the page sends it); wrk_report.lua fills __DATE__ (a past day) and __TOKEN__ (a
+    new client token) per request."""
     from urllib.parse import urlencode
+
+    from contributions import option_cache
 
     envelope = project.envelopes.filter(kind="production").first()
     return urlencode({
         "csrfmiddlewaretoken": csrf, "date": "__DATE__",
         "project": project.pk, "envelope": envelope.pk, "hours": "1h30", "kind": "production",
         "description": "Atelier (charge)", "action": "draft", "client_token": "__TOKEN__",
+        "lists": option_cache.stamp(member),
     })
 
 
@@ -108,7 +113,7 @@ def specs() -> dict:
     for page in pages:
         page["cookie"] = cookies[page["role"]]
         if page["method"] == "POST" and not page["missing"]:
-            page["body"] = quick_log_body(who["project"], csrf)
+            page["body"] = quick_log_body(who["project"], csrf, who["logger"])
             page["expect"] = "Brouillon enregistré"  # the htmx answer of a saved entry
     # The authenticated baseline is loaded as the busiest contributor (their 20 latest rows).
     return {"pages": pages, "auth_cookie": cookies["contributor"]}

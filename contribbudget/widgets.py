@@ -49,11 +49,23 @@ class LazyChoices(BaseChoiceIterator):
 
 
 class LeanSelect(forms.Select):
+    # The options to write instead of the choices, with data-hx-preserve: htmx then keeps
+    # the select the page already has, which holds all the choices (the quick log's answer
+    # to a saved entry, when its lists have not changed since the page was written).
+    kept: list[tuple[str, str]] | None = None
+
     def option_attrs(self, value: str) -> str:
         """Extra attributes of the option for ``value``, already escaped (" name=...")."""
         return ""
 
     def get_context(self, name, value, attrs):
+        if self.kept is not None:
+            context = forms.Widget.get_context(self, name, value,
+                                               {**(attrs or {}), "data-hx-preserve": "true"})
+            context["widget"]["optgroups"] = ()
+            context["widget"]["options_html"] = self.options_html(self.kept,
+                                                                  context["widget"]["value"])
+            return context
         choices = self.choices if isinstance(self.choices, LazyChoices) else list(self.choices)
         if self.allow_multiple_selected or any(isinstance(label, (list, tuple))
                                                for _value, label in choices):

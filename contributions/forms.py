@@ -21,6 +21,7 @@ from contribbudget.models import Member, Preference
 from contribbudget.money import format_date
 from contribbudget.widgets import LazyChoices, LeanSelect
 from projects.models import CoordinationGrain, Envelope, Project
+from projects.teams import project_team
 
 from . import option_cache, selectors
 from .models import Contribution
@@ -46,6 +47,8 @@ class EnvelopeSelect(LeanSelect):
         return forms.Widget.use_required_attribute(self, initial)
 
     def get_context(self, name, value, attrs):
+        if self.kept is not None:
+            return super().get_context(name, value, attrs)
         member = self.cached_for
         if member is None or not isinstance(self.choices, LazyChoices):
             return super().get_context(name, value, attrs)
@@ -126,9 +129,17 @@ class ContributionForm(forms.Form):
                                               "valorisé, jamais rétribué."))
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, member: Member, instance: Contribution | None = None, **kwargs):
+    def __init__(self, *args, member: Member, instance: Contribution | None = None,
+                 grains: list[CoordinationGrain] | None = None,
+                 keep_lists: Contribution | None = None, **kwargs):
+        """``grains``: the member's, as another form of the same request read them;
+        ``keep_lists``: the entry just saved, for the htmx answer when the page's project and
+        envelope lists are still what this form would write (LeanSelect.kept): only its
+        project and envelope are written, and htmx keeps the page's selects."""
         self.member = member
         self.instance = instance
+        self.team: set[int] | None = None  # the chosen project's, once clean() read it
+        self.keep_lists = keep_lists
         if instance is not None and not kwargs.get("data"):
             kwargs.setdefault("initial", {
                 "date": instance.date, "project": instance.project_id,
@@ -138,7 +149,8 @@ class ContributionForm(forms.Form):
                 "invited_by": instance.invited_by_id, "salaried": instance.salaried})
         super().__init__(*args, **kwargs)
         if instance is None and not self.is_bound:
-            last = selectors.last_used(member)
+            # After a save the view gives the project: no need to look up the last entry.
+            last = None if "project" in self.initial else selectors.last_used(member)
             self.initial.setdefault("date", timezone.localdate())
             self.initial.setdefault("client_token", uuid.uuid4())
             if last is not None:
@@ -153,9 +165,18 @@ class ContributionForm(forms.Form):
         envelope_select = cast(EnvelopeSelect, self.fields["envelope"].widget)
         envelope_select.project_of = _LazyProjectOf(self)
         envelope_select.cached_for = member
+        if keep_lists is not None:
+            # The member is in the project's team (the view checks it): no "(ouvert)".
+            self.fields["project"].widget.kept = empty + [
+                (str(keep_lists.project_id), keep_lists.project.name)]
+            envelope_select.kept = empty + [(str(keep_lists.envelope_id),
+                                             keep_lists.envelope.name)]
+            envelope_select.project_of = {str(keep_lists.envelope_id):
+                                          str(keep_lists.project_id)}
         self.fields["envelope"].widget.choices = LazyChoices(lambda: empty + [
             (str(pk), name) for pk, name, _project in self._envelopes])
-        grains = list(selectors.active_grains(member))
+        self.grains = grains if grains is not None else list(selectors.active_grains(member))
+        grains = self.grains
         self.fields["grain"].widget.choices = empty + [
             (str(g.pk), f"{g.field.name} ({format_date(g.start)}–{format_date(g.end)})") for g in grains]
         self.fields["invited_by"].widget.choices = LazyChoices(lambda: empty + option_cache.cached(
@@ -180,7 +201,9 @@ class ContributionForm(forms.Form):
 
     @property
     def no_project(self) -> bool:
-        return not self._projects
+        # An entry just saved with the lists kept: there is a project (and no need to read
+        # the list of thousands the page already has).
+        return self.keep_lists is None and not self._projects
 
     def clean_hours(self):
         try:
@@ -190,13 +213,16 @@ class ContributionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        project = data.get("project")
+        # Read once: the service checks the same team again without asking (quick log).
+        self.team = project_team(project) if project is not None else None
         try:
             contribution_check(
                 member=self.member, project=data.get("project"), envelope=data.get("envelope"),
                 date=data.get("date"), hours=data.get("hours"),
                 kind=data.get("kind") or Contribution.Kind.PRODUCTION,
                 description=data.get("description", "") or "", grain=data.get("grain"),
-                invited_by=data.get("invited_by"),
+                invited_by=data.get("invited_by"), team=self.team,
                 exclude_pk=self.instance.pk if self.instance else None)
         except ValidationError as error:
             apply_service_errors(self, error)

@@ -103,14 +103,24 @@ class Contribution(models.Model):
         indexes = [
             # "My contributions" and the dashboard: a member's rows by date.
             models.Index(fields=["member", "date"], name="contrib_member_date_idx"),
-            # The quick log's "last entered" list: a member's newest rows.
-            models.Index(fields=["member", "-created_at"], name="contrib_member_created_idx"),
+            # The quick log's "last entered" list and its last used envelope: a member's
+            # newest rows, in the lists' full order (id breaks ties) so the first 8 are read
+            # from the index instead of sorting all the member's rows.
+            models.Index(fields=["member", "-created_at", "-id"],
+                         name="contrib_member_recent_idx"),
             # Validation queue and project totals: a project's rows by status.
             models.Index(fields=["project", "status", "date"], name="contrib_project_status_idx"),
             # The project page's team: each member's validated hours on the project, read
             # from the index alone (hours included).
             models.Index(fields=["project", "member", "status"], include=["hours"],
                          name="contrib_project_member_idx"),
+            # The validation queue (selectors.validation_queue, queue_group_totals): the
+            # submitted rows of the pilot's projects, a small part of all rows. Its totals by
+            # member and week, and the choice of a page's 100 ids, are read from the index
+            # alone (selectors.queue_page).
+            models.Index(fields=["project", "member", "date"],
+                         include=["hours", "created_by", "id"],
+                         condition=Q(status="submitted"), name="contrib_submitted_queue_idx"),
             # Runs and envelope consumption: an envelope's validated rows in a period.
             models.Index(fields=["envelope", "status", "date"], name="contrib_envelope_status_idx"),
             # Grain consumption.

@@ -35,6 +35,13 @@ def key(member: Member, what: str) -> str:
             f"{list_cache.generation(list_cache.MEMBERS)}:{get_language()}:{member.pk}")
 
 
+def stamp(member: Member) -> str:
+    """What the quick log's project and envelope lists were written from: the page sends it
+    back with each entry, so the answer knows whether the page's lists still hold. Not the
+    members' generation (a login bumps it): those two lists show no one's name."""
+    return f"{list_cache.generation(list_cache.LOGGING)}:{get_language()}:{member.pk}"
+
+
 def cached(member: Member, what: str, compute: Callable[[], T]) -> T:
     """The cached ``compute()`` for the member (one cache read; the query on a miss)."""
     name = key(member, what)

@@ -30,8 +30,8 @@ from contribbudget.money import format_hours
 from contribbudget.permissions import ensure_can_validate, member_of
 from contribbudget.services import audit_event, audit_record
 from contribbudget.tasks import send_email
-from projects.models import CoordinationGrain, Envelope, Project, ProjectRole
-from projects.teams import join_on_contribution, newcomer_refusal
+from projects.models import CoordinationGrain, Envelope, Project
+from projects.teams import join_on_contribution, newcomer_refusal, project_team
 
 from .models import Contribution
 from .parsing import is_quarter
@@ -91,9 +91,7 @@ def contribution_check(*, member: Member, project: Project | None, envelope: Env
         if date is not None and project.end and date > project.end:
             add("date", _("Le projet « %(project)s » s'est terminé le %(end)s.")
                 % {"project": project.name, "end": _d(project.end)})
-        if team is None:
-            team = set(ProjectRole.objects.filter(project=project)
-                       .values_list("member_id", flat=True))
+        team = project_team(project) if team is None else team
         if project.phase == Project.Phase.CLOSED:
             add("project", _("Le projet « %(project)s » est clos : il ne reçoit plus de "
                              "contributions.") % {"project": project.name})
@@ -158,11 +156,14 @@ def contribution_create(*, member: Member, actor, project: Project, envelope: En
                         deliverable_url: str = "", grain: CoordinationGrain | None = None,
                         invited_by: Member | None = None, salaried: bool = False,
                         submit: bool = False, client_token: uuid.UUID | None = None,
-                        import_key: str | None = None) -> Contribution:
+                        import_key: str | None = None,
+                        team: set[int] | None = None) -> Contribution:
     """Log a contribution, as a draft or submitted at once.
 
     Idempotent: a second call with the same ``client_token`` (a double click) or the same
-    ``import_key`` (the same import row) returns the first row and writes nothing."""
+    ``import_key`` (the same import row) returns the first row and writes nothing. ``team``:
+    the project's team as the form just read it (:func:`project_team`); the day's hours are
+    read again here, under the member's lock, whatever the form saw."""
     _lock_member(member)
     if client_token is not None:
         existing = Contribution.objects.filter(member=member, client_token=client_token).first()
@@ -172,16 +173,17 @@ def contribution_create(*, member: Member, actor, project: Project, envelope: En
         existing = Contribution.objects.filter(import_key=import_key).first()
         if existing is not None:
             return existing
+    team = project_team(project) if team is None else team
     contribution_check(member=member, project=project, envelope=envelope, date=date,
                        hours=hours, kind=kind, description=description, grain=grain,
-                       invited_by=invited_by)
+                       invited_by=invited_by, team=team)
     contribution = contribution_new(
         member=member, created_by=member_of(actor), project=project, envelope=envelope,
         date=date, hours=hours, kind=kind, description=description,
         deliverable_url=deliverable_url, grain=grain, invited_by=invited_by, salaried=salaried,
         submit=submit, client_token=client_token, import_key=import_key)
     contribution.save()
-    if project.is_open:
+    if project.is_open and member.pk not in team:
         # A first contribution during an open period makes the member part of the team
         # (in a closed period only the team logs, so there is nobody to add).
         join_on_contribution(project=project, member=member, actor=actor)

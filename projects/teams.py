@@ -95,6 +95,12 @@ def team_remove(*, project: Project, actor, member: Member) -> None:
     current.delete()
 
 
+def project_team(project: Project) -> set[int]:
+    """The ids of the project's team (one query): the contribution rules about newcomers and
+    invitations read it; the quick log reads it once for the form and the service."""
+    return set(ProjectRole.objects.filter(project=project).values_list("member_id", flat=True))
+
+
 def join_on_contribution(*, project: Project, member: Member, actor) -> None:
     """A non-member's first contribution on an open project makes them a contributor of its
     team (called by the contribution service inside its transaction)."""

@@ -31,7 +31,7 @@ from .common import member_or_404
 
 
 def _recent(member):
-    return selectors.contributions_of(member).order_by("-created_at", "-pk")[:8]
+    return selectors.recent_of(member)
 
 
 @login_required
@@ -47,7 +47,8 @@ def quick_log(request):
             try:
                 created = services.contribution_create(
                     member=member, actor=request.user, submit=submit,
-                    client_token=form.cleaned_data.get("client_token"), **form.service_kwargs())
+                    client_token=form.cleaned_data.get("client_token"), team=form.team,
+                    **form.service_kwargs())
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -59,20 +60,27 @@ def quick_log(request):
                     messages.success(request, message)
                     return redirect("contributions:quick_log")
                 # A fresh form for the next entry, keeping the context (day, project, kind).
-                form = ContributionForm(member=member, initial={
+                # The page's project and envelope selects stay when nothing they list has
+                # changed (same generations, and no new team joined: no "(ouvert)" to drop).
+                same_lists = (request.POST.get("lists") == option_cache.stamp(member)
+                              and form.team is not None and member.pk in form.team)
+                form = ContributionForm(member=member, grains=form.grains,
+                                        keep_lists=created if same_lists else None, initial={
                     "date": created.date, "project": created.project_id,
                     "envelope": created.envelope_id, "kind": created.kind,
                     "client_token": uuid.uuid4()})
                 return render(request, "contributions/_quick_log_zone.html",
                               {"form": form, "recent": _recent(member), "created": created,
-                               "message": message})
+                               "message": message, "lists": option_cache.stamp(member)})
         if request.htmx:
             return render(request, "contributions/_quick_log_zone.html",
-                          {"form": form, "recent": _recent(member)})
+                          {"form": form, "recent": _recent(member),
+                           "lists": option_cache.stamp(member)})
     else:
         form = ContributionForm(member=member)
     return render(request, "contributions/quick_log.html",
-                  {"form": form, "recent": _recent(member), "created": created})
+                  {"form": form, "recent": _recent(member), "created": created,
+                   "lists": option_cache.stamp(member)})
 
 
 @login_required

@@ -28,10 +28,10 @@ def validation(request):
     if project is not None:
         queue = queue.filter(project_id=project)
     totals = selectors.queue_group_totals(queue)
-    paginator = Paginator(queue.values(*selectors.QUEUE_FIELDS), PAGE_SIZE)
+    paginator = Paginator(queue.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = sum(n for n, _hours in totals.values())  # the groups' sum: no COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
-    rows = selectors.queue_rows(page.object_list)
+    rows = selectors.queue_rows(selectors.queue_page(page.object_list))
     for row in rows:
         week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
         row["week_start"] = week

@@ -9,6 +9,12 @@
     const envelope = root.querySelector("select[name=envelope]");
     const kind = root.querySelector("select[name=kind]");
     if (project && envelope) {
+      // After a saved entry htmx keeps the envelope select the page had (data-hx-preserve):
+      // drop what an earlier refused entry left on it.
+      if (!envelope.closest(".has-error")) {
+        envelope.removeAttribute("aria-invalid");
+        envelope.removeAttribute("aria-describedby");
+      }
       const filter = () => {
         let firstVisible = null;
         envelope.querySelectorAll("option[data-project]").forEach((opt) => {

@@ -171,3 +171,72 @@ def test_an_empty_description_is_refused(world, client_for, payload):
     response = client_for(world.contributor).post(URL, payload(description=""))
     assert "Ce champ est obligatoire" in response.content.decode()
     assert not Contribution.objects.exists()
+
+
+def _lists_stamp(page: str) -> str:
+    return page.split('name="lists" value="', 1)[1].split('"', 1)[0]
+
+
+def _select(body: str, name: str) -> str:
+    select = body[body.index(f'<select name="{name}"'):]
+    return select[:select.index("</select>")]
+
+
+def test_htmx_answer_to_a_saved_entry_keeps_the_pages_lists(world, client_for, payload):
+    """After a saved entry the page keeps its project and envelope selects (every choice is
+    already there) through htmx's preserve, while what they list has not changed; the answer
+    writes only the chosen ones, so a script reading it without htmx still sees them."""
+    other = factories.envelope(world.project, name="Communication")
+    client = client_for(world.contributor)
+    page = client.get(URL).content.decode()
+    assert f'<option value="{other.pk}" data-project="{world.project.pk}">' in page
+    body = client.post(URL, payload(lists=_lists_stamp(page)),
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "Brouillon enregistré" in body
+    envelopes, projects = _select(body, "envelope"), _select(body, "project")
+    assert 'data-hx-preserve="true"' in envelopes and 'id="id_envelope"' in envelopes
+    assert (f'<option value="{world.envelope.pk}" selected data-project="{world.project.pk}">'
+            f"{world.envelope.name}</option>") in envelopes
+    assert f'value="{other.pk}"' not in envelopes
+    assert 'data-hx-preserve="true"' in projects
+    assert f'<option value="{world.project.pk}" selected>{world.project.name}</option>' in projects
+    assert f'value="{world.other_project.pk}"' not in projects
+    # The next answer says the same lists still hold.
+    assert _lists_stamp(body) == _lists_stamp(page)
+
+
+def test_the_lists_are_written_again_when_they_changed_since_the_page(world, client_for,
+                                                                      payload):
+    client = client_for(world.contributor)
+    page = client.get(URL).content.decode()
+    opened = factories.project(name="Nouveau lieu", is_open=True)
+    envelope = factories.envelope(opened, amount=None)
+    body = client.post(URL, payload(lists=_lists_stamp(page)),
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "Brouillon enregistré" in body and "data-hx-preserve" not in body
+    assert "Nouveau lieu (ouvert)</option>" in body
+    assert f'<option value="{envelope.pk}" data-project="{opened.pk}">' in body
+
+
+def test_joining_an_open_project_writes_the_lists_again_without_ouvert(world, client_for,
+                                                                       payload):
+    opened = factories.project(name="Nouveau lieu", is_open=True)
+    envelope = factories.envelope(opened, amount=None)
+    client = client_for(world.contributor)
+    page = client.get(URL).content.decode()
+    assert "Nouveau lieu (ouvert)</option>" in page
+    body = client.post(URL, payload(project=opened.pk, envelope=envelope.pk,
+                                    lists=_lists_stamp(page)),
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "Brouillon enregistré" in body and "data-hx-preserve" not in body
+    assert "Nouveau lieu</option>" in body and "Nouveau lieu (ouvert)" not in body
+
+
+def test_a_refused_htmx_entry_shows_every_envelope_again(world, client_for, payload):
+    other = factories.envelope(world.project, name="Communication")
+    client = client_for(world.contributor)
+    page = client.get(URL).content.decode()
+    body = client.post(URL, payload(hours="0", lists=_lists_stamp(page)),
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "data-hx-preserve" not in body
+    assert f'<option value="{other.pk}" data-project="{world.project.pk}">' in body
