@@ -22,10 +22,19 @@ _OF_LINE = ", ".join(LINE_COLUMNS)
 POSTGRES_CREATE = f"""
 CREATE OR REPLACE FUNCTION cb_line_sort_key() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- COALESCE: a member not inserted yet (deferred keys) fills the names on its insert.
-    NEW.sort_last_name := COALESCE((SELECT last_name FROM {MEMBER} WHERE id = NEW.member_id), '');
-    NEW.sort_first_name := COALESCE((SELECT first_name FROM {MEMBER} WHERE id = NEW.member_id), '');
-    NEW.sort_place_name := (SELECT name FROM {PLACE} WHERE id = NEW.payee_place_id);
+    -- One read of the member, none of a place for a line paid to its member: this runs
+    -- for every line a compute writes.
+    SELECT last_name, first_name INTO NEW.sort_last_name, NEW.sort_first_name
+    FROM {MEMBER} WHERE id = NEW.member_id;
+    IF NOT FOUND THEN  -- a member not inserted yet (deferred keys): its insert fills them
+        NEW.sort_last_name := '';
+        NEW.sort_first_name := '';
+    END IF;
+    IF NEW.payee_place_id IS NULL THEN
+        NEW.sort_place_name := NULL;
+    ELSE
+        NEW.sort_place_name := (SELECT name FROM {PLACE} WHERE id = NEW.payee_place_id);
+    END IF;
     RETURN NEW;
 END $$;
 CREATE TRIGGER cb_line_sort_key BEFORE INSERT OR UPDATE OF {_OF_LINE} ON {LINE}
