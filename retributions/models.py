@@ -90,6 +90,10 @@ class RetributionRun(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
+# The payments page's order: payee place, member's last then first name, line.
+PAYMENT_SORT = ("sort_place_name", "sort_last_name", "sort_first_name", "id")
+
+
 class RetributionLine(models.Model):
     """One member's share in one run."""
 
@@ -121,6 +125,15 @@ class RetributionLine(models.Model):
     explanation_parts = models.JSONField(default=list, blank=True, null=True, editable=False)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
     payment_reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
+    # The payments page's sort key, copies of the payee place's name and the member's names
+    # kept by the database's triggers (retributions/payment_sort_sql.py), so the page's
+    # order is an index walk instead of a sort of every unpaid line. Never written here.
+    sort_place_name = models.CharField(max_length=200, null=True, blank=True, editable=False)
+    # db_default too: a raw INSERT that names none of them (demo.scale_load) stays valid.
+    sort_last_name = models.CharField(max_length=100, blank=True, default="", db_default="",
+                                      editable=False)
+    sort_first_name = models.CharField(max_length=100, blank=True, default="", db_default="",
+                                       editable=False)
 
     # Not a column: the override form the run's page attaches to each line.
     override_form: Any
@@ -141,10 +154,30 @@ class RetributionLine(models.Model):
         indexes = [
             # Treasurer's payments to make: approved lines not yet paid.
             models.Index(fields=["paid_on", "run"], name="line_paid_run_idx"),
+            # The payments page's order (PAYMENT_SORT), per status: the lines to pay, and
+            # every line with money (all; paid, which is most of them once a network runs).
+            models.Index(fields=[*PAYMENT_SORT], condition=Q(money__gt=0, paid_on__isnull=True),
+                         name="line_to_pay_sort_idx"),
+            models.Index(fields=[*PAYMENT_SORT], condition=Q(money__gt=0),
+                         name="line_money_sort_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.member}: {self.money}"
+
+
+class PaymentTotal(models.Model):
+    """The payments page's figures: how many approved lines with money, and how much, are
+    paid (``paid``) or still to pay. Kept exact by the database's triggers on every write of
+    a line or of a run's status (retributions/payment_totals_sql.py), so the page reads two
+    rows instead of counting every line of the network."""
+
+    paid = models.BooleanField(primary_key=True)
+    lines = models.BigIntegerField(default=0)
+    money = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    def __str__(self) -> str:
+        return f"{'paid' if self.paid else 'to pay'}: {self.lines} lines, {self.money}"
 
 
 class LedgerEntry(models.Model):

@@ -44,7 +44,7 @@ from contributions.models import Contribution
 from projects.models import CoordinationGrain, Envelope, ProjectRole
 from projects.selectors import envelope_available  # noqa: F401 - read here by the run services
 
-from .models import RetributionLine, RetributionRun
+from .models import PAYMENT_SORT, PaymentTotal, RetributionLine, RetributionRun
 
 WEIGHT: DecimalField = DecimalField(max_digits=16, decimal_places=4)
 MONEY: DecimalField = DecimalField(max_digits=13, decimal_places=2)
@@ -245,12 +245,12 @@ def run_totals(run: RetributionRun) -> dict:
 
 
 def lines_to_pay() -> QuerySet[RetributionLine]:
-    """Approved lines with money not yet paid, by payee (served by line_paid_run_idx)."""
+    """Approved lines with money not yet paid, by payee (served by line_to_pay_sort_idx)."""
     return (RetributionLine.objects
             .filter(run__status=RetributionRun.Status.APPROVED, paid_on__isnull=True,
                     money__gt=0)
             .select_related("member", "payee_place", "run__envelope__project")
-            .order_by("payee_place__name", "member__last_name", "member__first_name", "pk"))
+            .order_by(*PAYMENT_SORT))
 
 
 def payment_lines(status: str = "unpaid") -> QuerySet[RetributionLine]:
@@ -277,17 +277,20 @@ PAYMENT_ROW_FIELDS = (
 
 def payment_rows(lines: QuerySet[RetributionLine], limit: int) -> list[dict]:
     """The first ``limit`` of the ordered ``lines``, as dicts of :data:`PAYMENT_ROW_FIELDS`
-    (one query). The lines are chosen in a subquery that joins only what the order reads:
-    otherwise PostgreSQL joins every unpaid line to its user, envelope and project before
-    keeping 500 (18 -> 13 ms of database time for 6,600 unpaid lines at 1 M rows)."""
-    chosen = lines.values("pk")[:limit]
-    return list(RetributionLine.objects.filter(pk__in=chosen)
-                .order_by(*lines.query.order_by).values(*PAYMENT_ROW_FIELDS))
+    (one query). Ordered by the line's own sort key (``PAYMENT_SORT``), the database walks
+    ``line_to_pay_sort_idx`` and joins the names of the ``limit`` lines only; through the
+    joined names it joined and sorted every unpaid line first (150 ms for 66,000 lines)."""
+    return list(lines.values(*PAYMENT_ROW_FIELDS)[:limit])
 
 
-def payment_totals(lines: QuerySet[RetributionLine]) -> dict:
-    totals = lines.aggregate(t_total=Coalesce(Sum("money"), Value(ZERO), output_field=MONEY),
-                             t_count=Count("id"))
+def payment_totals(status: str = "unpaid") -> dict:
+    """Count and money of :func:`payment_lines` (``status``), from the totals the database
+    keeps (``PaymentTotal``, two rows): counting every unpaid line took 26 ms at 66,000."""
+    rows = PaymentTotal.objects.all()
+    if status in ("unpaid", "paid"):
+        rows = rows.filter(paid=status == "paid")
+    totals = rows.aggregate(t_total=Coalesce(Sum("money"), Value(ZERO), output_field=MONEY),
+                            t_count=Coalesce(Sum("lines"), 0))
     return {"total": totals["t_total"], "count": totals["t_count"]}
 
 

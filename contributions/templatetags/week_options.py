@@ -3,12 +3,14 @@
 Each new row of the grid offers every envelope the member may log on, grouped by project
 (2,700 in the benchmark data, and a copied week has up to 30 new rows): written by the
 template, options cost ~150 ms of CPU per page. The groups are written once per render in
-Python, with the same markup, and each row only marks its chosen envelope.
+Python, with the same markup, and each row only marks its chosen envelope. The week view
+sets ``splice_options``: the tag then writes a mark the view replaces once the page is
+rendered (contributions/option_cache.py: ``splice``).
 """
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..option_cache import optgroups
+from ..option_cache import mark, optgroups
 
 register = template.Library()
 
@@ -18,6 +20,8 @@ def envelope_optgroups(context, envelopes, chosen=None) -> str:
     """``envelopes``: the rows, or their :func:`optgroups` already written (the week view
     passes those, cached: contributions/option_cache.py)."""
     if isinstance(envelopes, str):
+        if context.get("splice_options"):  # the view puts them in (option_cache.splice)
+            return mark_safe(mark(chosen.pk if chosen is not None else None))  # noqa: S308 - a pk
         options = envelopes
     else:
         key = ("week_options", id(envelopes))

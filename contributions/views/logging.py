@@ -8,7 +8,9 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -179,7 +181,7 @@ def week(request):
     days = timesheet.week_days(monday)
     # The grid's envelope options, written once per member and generation ("" if none).
     envelopes = option_cache.week_options(member)
-    return render(request, "contributions/week.html", {
+    html = render_to_string("contributions/week.html", {
         "rows": rows, "days": days,
         "day_totals": list(zip(days, timesheet.column_totals(rows), strict=True)),
         "grand_total": sum(timesheet.column_totals(rows)),
@@ -190,8 +192,9 @@ def week(request):
         and monday <= today <= days[-1], "can_go_next": days[-1] < today,
         "envelopes": envelopes, "kinds": timesheet.TIMESHEET_KINDS, "today": today,
         "calendar": calendar.calendar_days(member, days),
-        "description_max": limits.DESCRIPTION,
-    }, status=status)
+        "description_max": limits.DESCRIPTION, "splice_options": True,
+    }, request)
+    return HttpResponse(option_cache.splice(html, envelopes), status=status)
 
 
 def _has_rows(member, monday) -> bool:

@@ -151,3 +151,33 @@ def test_sessions_survive_the_cache_and_logout_ends_them(world, client_for, sett
     reused = client_for(world.contributor)
     reused.cookies[settings.SESSION_COOKIE_NAME] = key
     assert reused.get(reverse("contributions:mine")).status_code == 302
+
+
+def test_week_options_put_in_after_rendering_are_the_options_the_tag_wrote():
+    """The week view splices the options into the rendered page (option_cache.splice): each
+    select reads as the tag wrote it inline, its own envelope selected — envelope 5 chosen
+    does not select envelope 50."""
+    from django.template import Context, Template
+
+    from contributions import option_cache
+
+    options = option_cache.optgroups([(5, "Cinq", 1, "Projet <A>", True),
+                                      (50, "Cinquante", 1, "Projet <A>", True),
+                                      (7, "Sept", 2, "Ouvert", False)])
+    envelope = type("Envelope", (), {})
+
+    def chosen(pk):
+        e = envelope()
+        e.pk = pk
+        return e
+
+    rows = [None, chosen(50), chosen(5), chosen(None), chosen(7)]
+    template = Template("{% load week_options %}{% for e in rows %}<select>"
+                        "{% envelope_optgroups envelopes e %}</select>{% endfor %}")
+    inline = template.render(Context({"rows": rows, "envelopes": options}))
+    marked = template.render(Context({"rows": rows, "envelopes": options,
+                                      "splice_options": True}))
+    assert "<option" not in marked
+    assert option_cache.splice(marked, options) == inline
+    assert inline.count(" selected") == 3
+    assert '<option value="5" selected>' in inline and '<option value="50" selected>' in inline

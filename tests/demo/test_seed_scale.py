@@ -95,3 +95,17 @@ def test_seed_scale_refuses_more_work_than_its_members_can_log():
     with pytest.raises(CommandError, match="members"):
         call_command("seed_scale", "--members", "2", "--projects", "1", "--contributions",
                      "100000", "--force", stdout=open("/dev/null", "w"))
+
+
+@postgres
+def test_seed_scale_leaves_the_payments_page_its_order_and_figures():
+    from retributions import selectors_runs as sel
+    from retributions.models import PAYMENT_SORT
+
+    _seed("p")
+    lines = sel.payment_lines("unpaid")
+    assert lines.exists()
+    assert sel.payment_totals("unpaid")["count"] == lines.count()
+    assert (list(lines.order_by(*PAYMENT_SORT).values_list("pk", flat=True))
+            == list(lines.order_by("payee_place__name", "member__last_name",
+                                   "member__first_name", "pk").values_list("pk", flat=True)))

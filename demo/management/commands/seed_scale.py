@@ -31,6 +31,7 @@ from contributions import totals
 from contributions.models import Contribution
 from projects import list_cache
 from projects.models import Adjustment, Envelope, Funding, Project, ProjectRole
+from retributions import payment_sort_sql, payment_totals_sql
 from retributions.models import RetributionRun
 
 from ... import scale_load as load
@@ -78,6 +79,11 @@ class Command(BaseCommand):
                 builder.contributions()
             totals_started = time.perf_counter()
         builder._timed("totals", totals_started)
+        # The payments' sort keys and totals (retributions.payment_*_sql): the load's replica
+        # mode (demo.scale_load.skip_foreign_key_triggers) skipped their triggers too.
+        with transaction.atomic(), connection.cursor() as cursor:
+            payment_sort_sql.backfill(cursor)
+            payment_totals_sql.rebuild(cursor, connection.vendor)
         builder.after_load()
         # Members, projects, envelopes and roles were bulk-created (no signals): the cached
         # lists (projects.list_cache) start a new generation, or a cache that outlived the

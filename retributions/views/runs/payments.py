@@ -20,6 +20,7 @@ from ... import selectors_runs as sel
 from ...forms_runs import (
     PaymentForm,
 )
+from ...models import PAYMENT_SORT
 from ...services import payments as pay_services
 from .common import _errors_to_form
 
@@ -53,9 +54,8 @@ def payments(request):
             else:
                 messages.success(request, _("%(n)s ligne(s) marquée(s) payée(s).") % {"n": count})
                 return redirect(reverse("retributions:payments") + f"?status={status}")
-    lines = sel.payment_lines(status).order_by(
-        "payee_place__name", "member__last_name", "member__first_name", "pk")
+    lines = sel.payment_lines(status).order_by(*PAYMENT_SORT)
     return render(request, "retributions/payments/list.html", {
-        "lines": sel.payment_rows(lines, 500), "totals": sel.payment_totals(lines), "form": form,
+        "lines": sel.payment_rows(lines, 500), "totals": sel.payment_totals(status), "form": form,
         "status": status, "statuses": PAYMENT_STATUSES, "checked": checked,
     }, status=400 if form.errors else 200)
