@@ -23,6 +23,21 @@ def hours(value):
 
 
 @register.filter
+def hours_column(value):
+    """``|hours`` padded for a column of one contribution's hours (under 100 h) written as
+    text rather than in a cell: a figure space (U+2007, a digit's width) for each missing
+    digit and a punctuation space (U+2008) for a missing comma, so that in a font with
+    figures of one width (DejaVu Sans) the column ends on the same "h" row after row."""
+    text = format_hours(value)
+    number, _, unit = text.rpartition("\u00a0")
+    whole, comma, decimals = number.partition(",")
+    if len(whole) > 2 or len(decimals) > 2:  # never for one contribution: printed as is
+        return text
+    missing = "\u2007" * (4 - len(whole) - len(decimals)) + ("" if comma else "\u2008")
+    return missing + text
+
+
+@register.filter
 def number(value, places=2):
     return format_decimal(value, int(places))
 

@@ -39,11 +39,14 @@ def approved_run(envelope, author, lines, *, start=START, end=END) -> Retributio
 
 
 def normalise(text: str) -> str:
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+    """No-break and thin spaces as plain spaces; the figure and punctuation spaces that
+    right-align a statement's hours (``|hours_column``) left out."""
+    return (text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2007", "")
+            .replace("\u2008", ""))
 
 
 def pdf_text(data: bytes) -> str:
-    """All the text of a PDF, with no-break and thin spaces turned into plain spaces."""
+    """All the text of a PDF, spaces as :func:`normalise` makes them."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         return normalise("\n".join(page.extract_text() or "" for page in pdf.pages))
 

@@ -61,9 +61,34 @@ def test_each_contribution_prints_its_date_type_description_and_hours_on_its_row
         kind=Contribution.Kind.MEETING, salaried=True)
     text = pdf_text(render(statement_request(author=world.treasurer.user, run=run,
                                              member=world.contributor)))
-    assert "Date Type Description Heures" in text
-    assert "10/02/2026 Réunion (temps salarié) Compte rendu 0,5 h" in text
-    assert "10/02/2026 Production <script>x()</script> 3 h" in text
+    # One row: date, hours (right-aligned by figure spaces), type — description.
+    assert "Date Heures Type — Description" in text
+    assert "10/02/2026 0,5 h Réunion (temps salarié) — Compte rendu" in text
+    assert "10/02/2026 3 h Production — <script>x()</script>" in text
+
+
+def test_a_long_statement_prints_every_contribution_once_in_order_across_its_pages(world, run):
+    """A statement of several pages (the rows break between pages in one table): each page
+    repeats the column header, every contribution is printed once, in date order, with its
+    own hours, and the total is the line's."""
+    w = world
+    for day in range(1, 91):
+        factories.contribution(w.contributor, w.envelope, hours=Decimal("0.25") * (day % 9 + 1),
+                               status="retributed", retributed_in=run,
+                               date=D(2026, 1, 1) + datetime.timedelta(days=day % 80),
+                               description=f"Atelier n° {day}")
+    pages = pdf_pages(render(statement_request(author=w.treasurer.user, run=run,
+                                               member=w.contributor)))
+    assert len(pages) >= 3
+    assert all("Date Heures Type — Description" in page for page in pages)
+    text = "\n".join(pages)
+    rows = [line for line in text.splitlines() if "Atelier n° " in line]
+    assert len(rows) == 90
+    expected = sorted(range(1, 91), key=lambda day: (day % 80, day))  # date, then creation
+    for row, day in zip(rows, expected, strict=True):
+        date = (D(2026, 1, 1) + datetime.timedelta(days=day % 80)).strftime("%d/%m/%Y")
+        assert row == f"{date} {fr_hours(Decimal('0.25') * (day % 9 + 1))} Production — Atelier n° {day}"
+    assert f"Total {fr_hours(RetributionLine.objects.get(run=run, member=w.contributor).hours)}" in text
 
 
 def test_html_in_a_contribution_description_is_printed_as_text(world, run):
