@@ -12,6 +12,8 @@ moves none of the key columns leaves the table alone, and the bulk writers that 
 ``DEFER_SETTING`` (totals.bulk_create_counted, totals.update_status_counted) do the work
 themselves, once per key.
 """
+from contribbudget import db_triggers
+
 from .totals_sql import _IN_COUNTED, CONTRIBUTION, DEFER_SETTING
 
 IN_KIND_TOTAL = "contributions_envelopeyearinkindtotal"
@@ -52,33 +54,8 @@ _PG_DATE_YEAR = "CAST(EXTRACT(YEAR FROM c.date) AS integer)"
 _SQLITE_DATE_YEAR = "CAST(strftime('%Y', c.date) AS integer)"
 
 
-def _pg_changed() -> str:
-    return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in KEY_COLUMNS)
-
-
-def _sqlite_changed() -> str:
-    return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in KEY_COLUMNS)
-
-
-POSTGRES_CREATE = f"""
-CREATE OR REPLACE FUNCTION cb_contribution_in_kind() RETURNS trigger AS $$
-BEGIN
-  IF (TG_OP = 'UPDATE' OR TG_OP = 'DELETE') AND OLD.status {_IN_COUNTED} THEN{_upsert("OLD", "-", PG_YEAR.format(row="OLD"))}
-  END IF;
-  IF (TG_OP = 'UPDATE' OR TG_OP = 'INSERT') AND NEW.status {_IN_COUNTED} THEN{_upsert("NEW", "", PG_YEAR.format(row="NEW"))}
-  END IF;
-  RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER cb_contribution_in_kind_insert AFTER INSERT ON {CONTRIBUTION}
-  FOR EACH ROW WHEN (NEW.status {_IN_COUNTED}
-                     AND current_setting('{DEFER_SETTING}', true) IS DISTINCT FROM 'on')
-  EXECUTE FUNCTION cb_contribution_in_kind();
-CREATE TRIGGER cb_contribution_in_kind_update AFTER UPDATE ON {CONTRIBUTION}
-  FOR EACH ROW WHEN ((OLD.status {_IN_COUNTED} OR NEW.status {_IN_COUNTED}) AND ({_pg_changed()})
-                     AND current_setting('{DEFER_SETTING}', true) IS DISTINCT FROM 'on')
-  EXECUTE FUNCTION cb_contribution_in_kind();
-CREATE TRIGGER cb_contribution_in_kind_delete AFTER DELETE ON {CONTRIBUTION}
-  FOR EACH ROW WHEN (OLD.status {_IN_COUNTED}) EXECUTE FUNCTION cb_contribution_in_kind();
+_NAME = "cb_contribution_in_kind"
+_PG_MEMBER = f"""
 CREATE OR REPLACE FUNCTION cb_member_in_kind() RETURNS trigger AS $$
 BEGIN{_member_moves(_PG_DATE_YEAR, f"(OLD.preference {_IN_VOLUNTEER})", "-")}{_member_moves(_PG_DATE_YEAR, f"(NEW.preference {_IN_VOLUNTEER})", "")}
   RETURN NULL;
@@ -86,45 +63,26 @@ END $$ LANGUAGE plpgsql;
 CREATE TRIGGER cb_member_in_kind_update AFTER UPDATE OF preference ON {MEMBER}
   FOR EACH ROW WHEN {_CROSSES} EXECUTE FUNCTION cb_member_in_kind();
 """
-
-POSTGRES_DROP = f"""
-DROP TRIGGER IF EXISTS cb_contribution_in_kind_insert ON {CONTRIBUTION};
-DROP TRIGGER IF EXISTS cb_contribution_in_kind_update ON {CONTRIBUTION};
-DROP TRIGGER IF EXISTS cb_contribution_in_kind_delete ON {CONTRIBUTION};
-DROP TRIGGER IF EXISTS cb_member_in_kind_update ON {MEMBER};
-DROP FUNCTION IF EXISTS cb_contribution_in_kind();
-DROP FUNCTION IF EXISTS cb_member_in_kind();
-"""
+POSTGRES_CREATE = db_triggers.postgres_counted(
+    _NAME, CONTRIBUTION, _IN_COUNTED, KEY_COLUMNS, DEFER_SETTING,
+    lambda row, sign: _upsert(row, sign, PG_YEAR.format(row=row))) + _PG_MEMBER
+POSTGRES_DROP = db_triggers.postgres_drop(
+    [(name, CONTRIBUTION) for name in db_triggers.counted_trigger_names(_NAME, "postgresql")]
+    + [("cb_member_in_kind_update", MEMBER)], [_NAME, "cb_member_in_kind"])
 
 _SQLITE_CROSSES = f"((OLD.preference {_IN_VOLUNTEER}) IS NOT (NEW.preference {_IN_VOLUNTEER}))"
-# SQLite: one statement per execute(); an update is two triggers (no IF). The member
-# trigger's INSERT … SELECT has its WHERE clause, which SQLite needs before ON CONFLICT.
-SQLITE_TRIGGERS = ("cb_contribution_in_kind_insert", "cb_contribution_in_kind_update",
-                   "cb_contribution_in_kind_update_in", "cb_contribution_in_kind_delete",
-                   "cb_member_in_kind_update")
-SQLITE_CREATE = [
-    f"""CREATE TRIGGER cb_contribution_in_kind_insert AFTER INSERT ON {CONTRIBUTION}
-    WHEN NEW.status {_IN_COUNTED}
-    BEGIN{_upsert("NEW", "", SQLITE_YEAR.format(row="NEW"))}
-    END""",
-    f"""CREATE TRIGGER cb_contribution_in_kind_update AFTER UPDATE ON {CONTRIBUTION}
-    WHEN OLD.status {_IN_COUNTED} AND ({_sqlite_changed()})
-    BEGIN{_upsert("OLD", "-", SQLITE_YEAR.format(row="OLD"))}
-    END""",
-    f"""CREATE TRIGGER cb_contribution_in_kind_update_in AFTER UPDATE ON {CONTRIBUTION}
-    WHEN NEW.status {_IN_COUNTED} AND ({_sqlite_changed()})
-    BEGIN{_upsert("NEW", "", SQLITE_YEAR.format(row="NEW"))}
-    END""",
-    f"""CREATE TRIGGER cb_contribution_in_kind_delete AFTER DELETE ON {CONTRIBUTION}
-    WHEN OLD.status {_IN_COUNTED}
-    BEGIN{_upsert("OLD", "-", SQLITE_YEAR.format(row="OLD"))}
-    END""",
+# The member trigger's INSERT … SELECT has its WHERE clause, which SQLite needs before
+# ON CONFLICT.
+SQLITE_CREATE = db_triggers.sqlite_counted(
+    _NAME, CONTRIBUTION, _IN_COUNTED, KEY_COLUMNS,
+    lambda row, sign: _upsert(row, sign, SQLITE_YEAR.format(row=row))) + [
     f"""CREATE TRIGGER cb_member_in_kind_update AFTER UPDATE OF preference ON {MEMBER}
     WHEN {_SQLITE_CROSSES}
     BEGIN{_member_moves(_SQLITE_DATE_YEAR, f"(OLD.preference {_IN_VOLUNTEER})", "-")}{_member_moves(_SQLITE_DATE_YEAR, f"(NEW.preference {_IN_VOLUNTEER})", "")}
     END""",
 ]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
+SQLITE_DROP = db_triggers.sqlite_drop(db_triggers.counted_trigger_names(_NAME, "sqlite")
+                                      + ["cb_member_in_kind_update"])
 
 
 def rebuild_statements(vendor: str) -> list[str]:

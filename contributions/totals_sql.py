@@ -6,6 +6,8 @@ that moves any of (project, envelope, member, status, date, hours) takes the old
 and puts the new ones in, and an update that touches none of them (a description, a
 comment, ``updated_at``) leaves the totals — and their row locks — alone.
 """
+from contribbudget import db_triggers
+
 CONTRIBUTION = "contributions_contribution"
 ENVELOPE_TOTAL = "contributions_envelopemonthtotal"
 MEMBER_TOTAL = "contributions_memberprojecttotal"
@@ -30,14 +32,6 @@ def _upserts(row: str, sign: str, month: str) -> str:
     DO UPDATE SET hours = {MEMBER_TOTAL}.hours + excluded.hours;"""
 
 
-def _changed() -> str:
-    return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in KEY_COLUMNS)
-
-
-def _sqlite_changed() -> str:
-    return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in KEY_COLUMNS)
-
-
 # Set (transaction-local) by totals.bulk_create_counted and update_status_counted: the
 # insert and update triggers then leave the totals to them (deletes always count).
 DEFER_SETTING = "contribbudget.totals_deferred"
@@ -45,59 +39,17 @@ DEFER_SETTING = "contribbudget.totals_deferred"
 PG_MONTH = "date_trunc('month', {row}.date)::date"
 SQLITE_MONTH = "date({row}.date, 'start of month')"
 
-TRIGGERS = ("cb_contribution_totals_insert", "cb_contribution_totals_update",
-            "cb_contribution_totals_delete")
-
-POSTGRES_CREATE = f"""
-CREATE OR REPLACE FUNCTION cb_contribution_totals() RETURNS trigger AS $$
-BEGIN
-  IF (TG_OP = 'UPDATE' OR TG_OP = 'DELETE') AND OLD.status {_IN_COUNTED} THEN{_upserts("OLD", "-", PG_MONTH.format(row="OLD"))}
-  END IF;
-  IF (TG_OP = 'UPDATE' OR TG_OP = 'INSERT') AND NEW.status {_IN_COUNTED} THEN{_upserts("NEW", "", PG_MONTH.format(row="NEW"))}
-  END IF;
-  RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER cb_contribution_totals_insert AFTER INSERT ON {CONTRIBUTION}
-  FOR EACH ROW WHEN (NEW.status {_IN_COUNTED}
-                     AND current_setting('{DEFER_SETTING}', true) IS DISTINCT FROM 'on')
-  EXECUTE FUNCTION cb_contribution_totals();
-CREATE TRIGGER cb_contribution_totals_update AFTER UPDATE ON {CONTRIBUTION}
-  FOR EACH ROW WHEN ((OLD.status {_IN_COUNTED} OR NEW.status {_IN_COUNTED}) AND ({_changed()})
-                     AND current_setting('{DEFER_SETTING}', true) IS DISTINCT FROM 'on')
-  EXECUTE FUNCTION cb_contribution_totals();
-CREATE TRIGGER cb_contribution_totals_delete AFTER DELETE ON {CONTRIBUTION}
-  FOR EACH ROW WHEN (OLD.status {_IN_COUNTED}) EXECUTE FUNCTION cb_contribution_totals();
-"""
-
-POSTGRES_DROP = f"""
-DROP TRIGGER IF EXISTS cb_contribution_totals_insert ON {CONTRIBUTION};
-DROP TRIGGER IF EXISTS cb_contribution_totals_update ON {CONTRIBUTION};
-DROP TRIGGER IF EXISTS cb_contribution_totals_delete ON {CONTRIBUTION};
-DROP FUNCTION IF EXISTS cb_contribution_totals();
-"""
-
-# SQLite runs one statement per execute() through Django: a list, not a script.
-# An update is two triggers there (SQLite has no IF): the old row out, the new row in.
-SQLITE_TRIGGERS = TRIGGERS + ("cb_contribution_totals_update_in",)
-SQLITE_CREATE = [
-    f"""CREATE TRIGGER cb_contribution_totals_insert AFTER INSERT ON {CONTRIBUTION}
-    WHEN NEW.status {_IN_COUNTED}
-    BEGIN{_upserts("NEW", "", SQLITE_MONTH.format(row="NEW"))}
-    END""",
-    f"""CREATE TRIGGER cb_contribution_totals_update AFTER UPDATE ON {CONTRIBUTION}
-    WHEN OLD.status {_IN_COUNTED} AND ({_sqlite_changed()})
-    BEGIN{_upserts("OLD", "-", SQLITE_MONTH.format(row="OLD"))}
-    END""",
-    f"""CREATE TRIGGER cb_contribution_totals_update_in AFTER UPDATE ON {CONTRIBUTION}
-    WHEN NEW.status {_IN_COUNTED} AND ({_sqlite_changed()})
-    BEGIN{_upserts("NEW", "", SQLITE_MONTH.format(row="NEW"))}
-    END""",
-    f"""CREATE TRIGGER cb_contribution_totals_delete AFTER DELETE ON {CONTRIBUTION}
-    WHEN OLD.status {_IN_COUNTED}
-    BEGIN{_upserts("OLD", "-", SQLITE_MONTH.format(row="OLD"))}
-    END""",
-]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
+_NAME = "cb_contribution_totals"
+POSTGRES_CREATE = db_triggers.postgres_counted(
+    _NAME, CONTRIBUTION, _IN_COUNTED, KEY_COLUMNS, DEFER_SETTING,
+    lambda row, sign: _upserts(row, sign, PG_MONTH.format(row=row)))
+POSTGRES_DROP = db_triggers.postgres_drop(
+    [(name, CONTRIBUTION) for name in db_triggers.counted_trigger_names(_NAME, "postgresql")],
+    [_NAME])
+SQLITE_CREATE = db_triggers.sqlite_counted(
+    _NAME, CONTRIBUTION, _IN_COUNTED, KEY_COLUMNS,
+    lambda row, sign: _upserts(row, sign, SQLITE_MONTH.format(row=row)))
+SQLITE_DROP = db_triggers.sqlite_drop(db_triggers.counted_trigger_names(_NAME, "sqlite"))
 
 
 def rebuild_statements(vendor: str) -> list[str]:

@@ -9,6 +9,8 @@ database, not by Python, so every writer is covered: the compute's COPY, ``bulk_
 the admin, a queryset ``update`` of a member's name, a fixture that loads the lines before
 their members (the foreign keys are deferred: the member's insert fills them in then).
 """
+from contribbudget import db_triggers
+
 LINE = "retributions_retributionline"
 MEMBER = "contribbudget_member"
 PLACE = "contribbudget_place"
@@ -65,16 +67,9 @@ CREATE TRIGGER cb_place_line_sort_key_update AFTER UPDATE OF name ON {PLACE}
     EXECUTE FUNCTION cb_place_line_sort_key();
 """
 
-POSTGRES_DROP = f"""
-DROP TRIGGER IF EXISTS cb_line_sort_key ON {LINE};
-DROP TRIGGER IF EXISTS cb_member_line_sort_key_insert ON {MEMBER};
-DROP TRIGGER IF EXISTS cb_member_line_sort_key_update ON {MEMBER};
-DROP TRIGGER IF EXISTS cb_place_line_sort_key_insert ON {PLACE};
-DROP TRIGGER IF EXISTS cb_place_line_sort_key_update ON {PLACE};
-DROP FUNCTION IF EXISTS cb_line_sort_key();
-DROP FUNCTION IF EXISTS cb_member_line_sort_key();
-DROP FUNCTION IF EXISTS cb_place_line_sort_key();
-"""
+POSTGRES_DROP = db_triggers.postgres_drop(
+    [("cb_line_sort_key", LINE), ("cb_member_line_sort_key_insert", MEMBER), ("cb_member_line_sort_key_update", MEMBER), ("cb_place_line_sort_key_insert", PLACE), ("cb_place_line_sort_key_update", PLACE)],
+    ["cb_line_sort_key", "cb_member_line_sort_key", "cb_place_line_sort_key"])
 
 # SQLite has no BEFORE trigger that can change NEW: the line is updated after its write.
 # Its recursive_triggers pragma is off (the default, and Django leaves it), so that update
@@ -105,10 +100,10 @@ SQLITE_CREATE = [
     f"CREATE TRIGGER cb_place_line_sort_key_update AFTER UPDATE OF name ON {PLACE} "
     f"WHEN OLD.name IS NOT NEW.name BEGIN{_SQLITE_SET_PLACE} END",
 ]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (
+SQLITE_DROP = db_triggers.sqlite_drop([
     "cb_line_sort_key_insert", "cb_line_sort_key_update", "cb_member_line_sort_key_insert",
     "cb_member_line_sort_key_update", "cb_place_line_sort_key_insert",
-    "cb_place_line_sort_key_update")]
+    "cb_place_line_sort_key_update"])
 
 # Every line's copies from the names as they are (the migration, after the triggers).
 BACKFILL = f"""

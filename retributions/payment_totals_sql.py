@@ -11,6 +11,8 @@ recomputed and overridden without touching the totals.
 On PostgreSQL the lines' triggers are per statement, over transition tables: marking 5,000
 lines paid is one upsert, not 5,000 updates of the same two rows.
 """
+from contribbudget import db_triggers
+
 LINE = "retributions_retributionline"
 RUN = "retributions_retributionrun"
 TOTAL = "retributions_paymenttotal"
@@ -82,16 +84,9 @@ CREATE TRIGGER cb_run_payment_totals_delete AFTER DELETE ON {RUN}
     FOR EACH ROW WHEN (OLD.status = 'approved') EXECUTE FUNCTION cb_run_payment_totals();
 """
 
-POSTGRES_DROP = f"""
-DROP TRIGGER IF EXISTS cb_line_payment_totals_insert ON {LINE};
-DROP TRIGGER IF EXISTS cb_line_payment_totals_update ON {LINE};
-DROP TRIGGER IF EXISTS cb_line_payment_totals_delete ON {LINE};
-DROP TRIGGER IF EXISTS cb_run_payment_totals_insert ON {RUN};
-DROP TRIGGER IF EXISTS cb_run_payment_totals_update ON {RUN};
-DROP TRIGGER IF EXISTS cb_run_payment_totals_delete ON {RUN};
-DROP FUNCTION IF EXISTS cb_line_payment_totals();
-DROP FUNCTION IF EXISTS cb_run_payment_totals();
-"""
+POSTGRES_DROP = db_triggers.postgres_drop(
+    [("cb_line_payment_totals_insert", LINE), ("cb_line_payment_totals_update", LINE), ("cb_line_payment_totals_delete", LINE), ("cb_run_payment_totals_insert", RUN), ("cb_run_payment_totals_update", RUN), ("cb_run_payment_totals_delete", RUN)],
+    ["cb_line_payment_totals", "cb_run_payment_totals"])
 
 
 def _sqlite_line(row: str, sign: str) -> str:
@@ -132,11 +127,11 @@ SQLITE_CREATE = [
     f"CREATE TRIGGER cb_run_payment_totals_delete AFTER DELETE ON {RUN} "
     f"WHEN OLD.status = 'approved' BEGIN{_sqlite_run('OLD', '-')} END",
 ]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (
+SQLITE_DROP = db_triggers.sqlite_drop([
     "cb_line_payment_totals_insert", "cb_line_payment_totals_update",
     "cb_line_payment_totals_delete", "cb_run_payment_totals_insert",
     "cb_run_payment_totals_update", "cb_run_payment_totals_unapprove",
-    "cb_run_payment_totals_delete")]
+    "cb_run_payment_totals_delete"])
 
 REBUILD = [
     f"DELETE FROM {TOTAL}",
